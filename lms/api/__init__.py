@@ -1,0 +1,25 @@
+"""The JSON API under /api/v1: bearer tokens, one error shape, an OpenAPI 3.1 document.
+
+Each resource lives in its own module and declares its schemas with pydantic;
+`api_spec` (spectree) turns them into the OpenAPI document at /api/v1/openapi.json.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify
+
+from lms.api.core import ApiError, handle_api_error
+from lms.extensions import api_spec, limiter
+
+bp = Blueprint("api", __name__)
+bp.register_error_handler(ApiError, handle_api_error)
+limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT"]))(bp)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 document of this API, generated from the endpoints' schemas."""
+    return jsonify(api_spec.spec)
+
+
+from lms.api import auth as _auth  # noqa: E402,F401  (registers routes on bp)

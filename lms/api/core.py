@@ -1,0 +1,127 @@
+"""What every API endpoint shares: errors, bearer authentication, role checks, schemas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Response, jsonify, request
+from pydantic import BaseModel, Field
+from spectree import Response as SpecResponse
+
+from lms.access import has_role
+from lms.auth.services import user_for_api_token
+from lms.errors import error_body
+from lms.extensions import api_spec
+from lms.models import Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+_API_USER_KEY = "escales.api_user"
+
+
+class ApiError(Exception):
+    """An error answered as {"error": {"code", "message", "fields"}} with an HTTP status."""
+
+    def __init__(
+        self, status: int, code: str, message: str, fields: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+
+
+def handle_api_error(error: ApiError) -> tuple[Response, int]:
+    """Render an ApiError."""
+    response = jsonify(error_body(error.code, error.message, error.fields))
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="escales"'
+    return response, error.status
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong."""
+
+    code: str = Field(examples=["validation_error"])
+    message: str = Field(examples=["The request body is invalid."])
+    fields: dict[str, Any] = Field(default_factory=dict, examples=[{"email": "Field required"}])
+
+
+class ErrorResponse(BaseModel):
+    """The error shape of every endpoint."""
+
+    error: ErrorDetail
+
+
+def _validation_before(
+    req: Any, resp: Any, req_validation_error: Any, instance: Any, *a: Any
+) -> None:
+    # spectree calls this before answering a validation error: answer in our shape instead.
+    if req_validation_error is None:
+        return
+    fields: dict[str, str] = {}
+    for item in req_validation_error.errors():
+        location = ".".join(str(part) for part in item.get("loc", ())) or "body"
+        fields[location] = item.get("msg", "invalid")
+    raise ApiError(422, "validation_error", "The request is invalid.", fields)
+
+
+def documented(
+    *,
+    tags: Iterable[str],
+    json: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    responses: dict[int, type[BaseModel] | None],
+    public: bool = False,
+) -> Callable[[F], F]:
+    """Validate the request against pydantic schemas and describe the endpoint in OpenAPI.
+
+    Error responses (401, 403, 422 ...) are added with the shared ErrorResponse schema.
+    """
+    codes: dict[str, Any] = {}
+    for status, model in responses.items():
+        codes[f"HTTP_{status}"] = model
+    error_statuses = [422, 429] + ([] if public else [401, 403])
+    for status in error_statuses:
+        codes.setdefault(f"HTTP_{status}", ErrorResponse)
+    return api_spec.validate(
+        json=json,
+        query=query,
+        resp=SpecResponse(**codes),
+        tags=list(tags),
+        before=_validation_before,
+        security=None if public else {"bearer": []},
+        skip_validation=False,
+    )
+
+
+def current_api_user() -> User:
+    """The user of the bearer token on this request (401 otherwise)."""
+    # Cached on the request itself: an app context (and its `g`) can outlive a request.
+    user: User | None = request.environ.get(_API_USER_KEY)
+    if user is not None:
+        return user
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "unauthorized", "A bearer token is required.")
+    user = user_for_api_token(token.strip())
+    if user is None:
+        raise ApiError(401, "unauthorized", "The token is invalid, expired or revoked.")
+    request.environ[_API_USER_KEY] = user
+    return user
+
+
+def token_required(*roles: Role) -> Callable[[F], F]:
+    """Require a valid bearer token, and one of `roles` when given (the HTML pages' rules)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = current_api_user()
+            if roles and not has_role(user, *roles):
+                raise ApiError(403, "forbidden", "Your role does not allow this.")
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,38 @@
+"""Flask extensions, created unbound here and bound by create_app()."""
+
+from __future__ import annotations
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from spectree import SecurityScheme, SecuritySchemeData, SpecTree
+
+from lms.models.base import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+# Limits are declared per route; storage comes from RATELIMIT_STORAGE_URI.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# The OpenAPI 3.1 document is generated from the endpoints' pydantic schemas.
+api_spec = SpecTree(
+    "flask",
+    title="Escales API",
+    version="1",
+    path="api/v1/spec",  # unused: the document is served by lms.api at /api/v1/openapi.json
+    page_templates={},
+    annotations=False,
+    mode="strict",  # only the endpoints that declare schemas belong to the API document
+    security_schemes=[
+        SecurityScheme(
+            name="bearer",
+            data=SecuritySchemeData(type="http", scheme="bearer"),  # type: ignore[arg-type]
+        )
+    ],
+)
