@@ -7,6 +7,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from lms.auth import services as auth_services
+from lms.content import services as content_services
 from lms.demo import DEMO_ACCOUNTS, create_demo_data
 from lms.extensions import db
 from lms.models import Organisation, Role, User
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(content_cli)
 
 
 @click.group("users")
@@ -72,3 +74,37 @@ def demo_command() -> None:
     click.echo("Demo accounts (e-mail / password / role):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.email:28} {account.password:20} {account.role}")
+
+
+@click.group("content")
+def content_cli() -> None:
+    """Check and load the course from content/."""
+
+
+@content_cli.command("check")
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+def content_check(path: str | None) -> None:
+    """Validate every file; print each problem as path:line: message (exit status 1)."""
+    problems = content_services.check_content(path)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.exceptions.Exit(1)
+    click.echo(f"{content_services.content_root(path)}: the course is valid.")
+
+
+@content_cli.command("load")
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+def content_load(path: str | None) -> None:
+    """Validate then load the course into the database (idempotent; nothing loads on error)."""
+    try:
+        result = content_services.load_content(path)
+    except content_services.ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo("Nothing was loaded.", err=True)
+        raise click.exceptions.Exit(1) from error
+    report = result.report
+    click.echo(f"Course version {report.version[:12]} loaded in {result.seconds:.2f} s.")
+    for line in report.lines():
+        click.echo(f"  {line}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -17,6 +18,9 @@ from sqlalchemy import text
 
 from config import TestConfig
 from lms import create_app
+from lms.content.model import Course
+from lms.content.reader import read_course
+from lms.content.services import load_content
 from lms.extensions import db, limiter
 
 IS_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -58,6 +62,17 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
                 for table in tables:
                     connection.execute(table.delete())
     limiter.reset()
+
+
+FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "content" / "valid" / "content"
+REAL_COURSE = Path(__file__).parent.parent / "content"
+
+
+@pytest.fixture
+def course(app_ctx: Flask) -> Course:
+    """The small valid fixture course (modules premier-module, deuxieme, troisieme), loaded."""
+    load_content(FIXTURE_COURSE)
+    return read_course(FIXTURE_COURSE)
 
 
 @pytest.fixture

@@ -1,0 +1,77 @@
+"""Quiz attempts and their answers. A submitted attempt is final and self-contained."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.models.base import Base, UTCDateTime, utcnow
+from lms.models.content import Module, Question
+
+
+class AttemptStatus(enum.StrEnum):
+    """An attempt is open until submitted, then final."""
+
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+class Attempt(Base):
+    """One try at a module's quiz.
+
+    (user_id, module_id, idempotency_key) is unique: a retried or doubled
+    submission finds the attempt it already made instead of making another.
+    """
+
+    __tablename__ = "attempt"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    number: Mapped[int] = mapped_column(Integer)  # 1 for the learner's first attempt, ...
+    status: Mapped[AttemptStatus] = mapped_column(
+        Enum(AttemptStatus, native_enum=False, length=20, validate_strings=True),
+        default=AttemptStatus.IN_PROGRESS,
+    )
+    seed: Mapped[str] = mapped_column(String(40))  # shuffles choices, stable on reload
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # saved, unsubmitted answers
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    score: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    pass_mark: Mapped[float] = mapped_column(Float)  # as it was when the attempt started
+
+    module: Mapped[Module] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="attempt", order_by="Answer.position", cascade="all, delete-orphan"
+    )
+
+
+class Answer(Base):
+    """The learner's response to one question, graded, with the question as it was answered."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempt.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    question_key: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    # The question's definition and rendered texts at answer time: later edits change nothing.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    response: Mapped[Any] = mapped_column(JSON, nullable=True)
+    score: Mapped[float] = mapped_column(Float)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    feedback: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
