@@ -22,4 +22,9 @@ def openapi() -> Response:
     return jsonify(api_spec.spec)
 
 
-from lms.api import auth as _auth  # noqa: E402,F401  (registers routes on bp)
+# Each module registers its routes on bp.
+from lms.api import auth as _auth  # noqa: E402,F401
+from lms.api import competency as _competency  # noqa: E402,F401
+from lms.api import courses as _courses  # noqa: E402,F401
+from lms.api import practice as _practice  # noqa: E402,F401
+from lms.api import quiz as _quiz  # noqa: E402,F401

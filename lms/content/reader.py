@@ -96,6 +96,11 @@ _QUIZ_FIELDS = fields({"questions"})
 # `type` and the type-specific fields are checked by lms.quiz.grading.validate_definition.
 _QUESTION_REQUIRED = ("id", "prompt", "explanation", "competencies")
 _WEIGHTED_CODE_FIELDS = fields({"code"}, {"weight"})
+# Fields rendered as Markdown, checked like section bodies (links, images, raw HTML...).
+_MODULE_MARKDOWN = frozenset(
+    {"summary", "objectives", "takeaways", "definition", "instructions", "levels"}
+)
+_QUIZ_MARKDOWN = frozenset({"prompt", "explanation", "text", "feedback"})
 
 
 def check_course(root: Path) -> list[Problem]:
@@ -119,7 +124,6 @@ def read_course(root: Path) -> Course:
 class _ModuleDraft:
     """What the first pass learns about a module folder, for cross-references in the second."""
 
-    theme: str
     folder: Path
     rel: str
     number: int
@@ -135,7 +139,6 @@ class _ThemeDraft:
 
     slug: str
     folder: Path
-    rel: str
     modules: list[_ModuleDraft] = field(default_factory=list)
 
 
@@ -144,6 +147,7 @@ class _Reader:
     a second pass validates everything against that index and builds the dataclasses."""
 
     def __init__(self, root: Path) -> None:
+        self.given_root = root
         self.root = root.resolve()
         self.base = self.root.parent
         self.problems: list[Problem] = []
@@ -163,7 +167,7 @@ class _Reader:
     def run(self) -> tuple[Course | None, list[Problem]]:
         """Read the whole tree; return the course (None if it could not be built) and problems."""
         if not self.root.is_dir():
-            self.problems.append(Problem(self.root.as_posix(), 0, "content folder not found"))
+            self.problems.append(Problem(self.given_root.as_posix(), 0, "content folder not found"))
             return None, self.problems
         themes = self.discover()
         framework = self.read_framework({theme.slug for theme in themes})
@@ -182,7 +186,7 @@ class _Reader:
         for entry in _visible(self.root):
             if entry.is_dir():
                 if SLUG_RE.match(entry.name):
-                    themes.append(_ThemeDraft(entry.name, entry, self.rel(entry)))
+                    themes.append(_ThemeDraft(entry.name, entry))
                 else:
                     self.folder_problem(
                         entry, "a theme folder name must be a lowercase slug such as 'comprendre'"
@@ -201,7 +205,7 @@ class _Reader:
         for entry in _visible(theme.folder):
             match = MODULE_DIR_RE.match(entry.name)
             if entry.is_dir() and match:
-                theme.modules.append(self.discover_module(theme.slug, entry, match))
+                theme.modules.append(self.discover_module(entry, match))
             elif entry.is_dir():
                 self.folder_problem(
                     entry,
@@ -213,10 +217,9 @@ class _Reader:
                     entry, f"unexpected file: only {THEME_FILE} and module folders belong here"
                 )
 
-    def discover_module(self, theme: str, folder: Path, match: re.Match[str]) -> _ModuleDraft:
+    def discover_module(self, folder: Path, match: re.Match[str]) -> _ModuleDraft:
         """Read a module's slug and list its sections."""
         draft = _ModuleDraft(
-            theme=theme,
             folder=folder,
             rel=self.rel(folder),
             number=int(match.group(1)),
@@ -469,6 +472,7 @@ class _Reader:
         if max_attempts is not None:
             max_attempts = int_field(file, data, (), "max_attempts", minimum=1, default=0) or None
         sections = self.read_sections(draft)
+        self.check_markdown_texts(file, data, (), draft.folder, _MODULE_MARKDOWN)
         module = ModuleDef(
             slug=draft.slug,
             folder=draft.folder.relative_to(self.root).as_posix(),
@@ -595,6 +599,29 @@ class _Reader:
             rubric=tuple(rubric),
         )
 
+    def check_markdown_texts(
+        self, file: FileProblems, value: Any, path: YamlPath, folder: Path, names: frozenset[str]
+    ) -> None:
+        """Check the Markdown texts of a YAML document (the fields in ``names``, or items of such
+        lists) like section bodies; report on the field's line."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.check_markdown_texts(file, item, (*path, key), folder, names)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                self.check_markdown_texts(file, item, (*path, index), folder, names)
+        elif isinstance(value, str):
+            name = next((part for part in reversed(path) if isinstance(part, str)), "")
+            if name not in names:
+                return
+            for _, message in check_markdown(
+                value.splitlines(),
+                first_line=1,
+                sections_by_module=self.sections_by_module,
+                images=_image_names(folder),
+            ):
+                file.at(path, f"'{name}': {message}")
+
     # sections -----------------------------------------------------------------------------------
 
     def read_sections(self, draft: _ModuleDraft) -> tuple[SectionDef, ...]:
@@ -659,6 +686,7 @@ class _Reader:
         if data is None or "questions" not in data:
             return ()
         value = data["questions"]
+        self.check_markdown_texts(file, value, ("questions",), draft.folder, _QUIZ_MARKDOWN)
         if not isinstance(value, list) or not value:
             file.at(("questions",), "'questions' must be a non-empty list")
             return ()

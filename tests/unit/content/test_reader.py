@@ -252,6 +252,11 @@ CASES = [
         "'objectives' must be a non-empty list of texts",
     ),
     ("module-glossary-entry", f"{M2}/module.yaml:11", "missing field 'definition'"),
+    (
+        "module-markdown-link",
+        f"{M2}/module.yaml:10",
+        "'takeaways': link to unknown module 'inconnu'",
+    ),
     ("module-max-attempts", f"{M2}/module.yaml:11", "'max_attempts' must be at least 1"),
     ("module-missing-yaml", f"{M3}:0", "missing module.yaml"),
     (
@@ -362,6 +367,11 @@ CASES = [
     ),
     ("quiz-duplicate-id", f"{M2}/quiz.yaml:8", "question id 'combien' is already used at line 2"),
     ("quiz-empty", f"{M2}/quiz.yaml:1", "'questions' must be a non-empty list"),
+    (
+        "quiz-markdown-html",
+        f"{M2}/quiz.yaml:16",
+        "'feedback': raw HTML is not allowed (it is shown as text): use Markdown",
+    ),
     ("quiz-missing-explanation", f"{M2}/quiz.yaml:8", "missing field 'explanation'"),
     ("quiz-not-a-list", f"{M2}/quiz.yaml:1", "'questions' must be a non-empty list"),
     ("quiz-type-specific", f"{M2}/quiz.yaml:17", "choices[1].correct: must be true or false"),
