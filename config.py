@@ -76,6 +76,18 @@ class Config:
     PAGE_SIZE = _env_int("PAGE_SIZE", 50)
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
 
+    # Practical work uploads (lms/practice): per-file size, files per submission, allowed types.
+    # Each file must also fit in MAX_CONTENT_LENGTH with the rest of the form.
+    PRACTICE_MAX_FILE_BYTES = _env_int("PRACTICE_MAX_FILE_BYTES", 5 * 1024 * 1024)
+    PRACTICE_MAX_FILES = _env_int("PRACTICE_MAX_FILES", 5)
+    PRACTICE_ALLOWED_EXTENSIONS = tuple(
+        os.environ.get(
+            "PRACTICE_ALLOWED_EXTENSIONS", "pdf,png,jpg,jpeg,odt,ods,docx,xlsx,txt,md,csv"
+        ).split(",")
+    )
+    PRACTICE_MAX_TEXT_CHARS = _env_int("PRACTICE_MAX_TEXT_CHARS", 50_000)
+    # End of practical work uploads.
+
 
 class DevelopmentConfig(Config):
     """Local development: `make run`. A fixed key is generated into the instance folder."""

@@ -134,8 +134,8 @@ def _load_framework(session: Session, course: Course, report: LoadReport) -> Non
             "competencies",
             code=definition.code,
         )
-    for row in existing.values():
-        _retire(row, report, "competencies")
+    for competency in existing.values():
+        _retire(competency, report, "competencies")
 
 
 def _load_themes(session: Session, course: Course, report: LoadReport) -> None:
@@ -159,16 +159,20 @@ def _load_themes(session: Session, course: Course, report: LoadReport) -> None:
         )
         for module_def in theme_def.modules:
             _load_module(session, theme, modules.pop(module_def.slug, None), module_def, report)
-    for row in themes.values():
-        _retire(row, report, "themes")
-    for row in modules.values():
-        if row.retired_at is None:
-            _retire(row, report, "modules")
-            for child in [*row.sections, *row.questions]:
+    for theme_row in themes.values():
+        _retire(theme_row, report, "themes")
+    for module_row in modules.values():
+        if module_row.retired_at is None:
+            _retire(module_row, report, "modules")
+            children: list[Section | Question | Practice] = [
+                *module_row.sections,
+                *module_row.questions,
+            ]
+            if module_row.practice is not None:
+                children.append(module_row.practice)
+            for child in children:
                 if child.retired_at is None:
                     child.retired_at = utcnow()
-            if row.practice is not None and row.practice.retired_at is None:
-                row.practice.retired_at = utcnow()
 
 
 def _load_module(

@@ -38,5 +38,5 @@ def load_content(path: str | Path | None = None) -> LoadResult:
     """Validate then load the course in one transaction; raises ContentError, changing nothing."""
     started = time.perf_counter()
     course = read_course(content_root(path))
-    report = load_course(db.session, course)
+    report = load_course(db.session(), course)
     return LoadResult(report=report, seconds=time.perf_counter() - started)
