@@ -48,11 +48,14 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from lms.admin.views import bp as admin_bp
     from lms.api import bp as api_bp
     from lms.auth.views import bp as auth_bp
+    from lms.certification.views import bp as certification_bp
+    from lms.cohorts.views import bp as cohorts_bp
     from lms.competency.views import bp as competency_bp
     from lms.courses.views import bp as courses_bp
     from lms.main.views import bp as main_bp
     from lms.practice.views import bp as practice_bp
     from lms.quiz.views import bp as quiz_bp
+    from lms.workspace.views import bp as workspace_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -62,6 +65,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.register_blueprint(quiz_bp)
     app.register_blueprint(practice_bp)
     app.register_blueprint(competency_bp)
+    app.register_blueprint(cohorts_bp)
+    app.register_blueprint(certification_bp)
+    app.register_blueprint(workspace_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     extensions.csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies
     extensions.api_spec.app = app  # routes are read from this app; no extra doc pages

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per area. Importing this package registers them all."""
 
 from lms.models.account import ApiToken, Role, User
+from lms.models.audit import AuditEvent
 from lms.models.competency import CompetencyState, Evidence, EvidenceSource
 from lms.models.content import (
     Competency,
@@ -27,6 +28,7 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Attempt",
+    "AuditEvent",
     "AttemptStatus",
     "Cohort",
     "CohortMembership",
