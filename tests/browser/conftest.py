@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from config import TestConfig
 from lms import create_app
-from lms.extensions import db, limiter
-from tests.conftest import IS_CI, ON_POSTGRES
+from lms.extensions import db
+from tests.conftest import IS_CI, ON_POSTGRES, empty_database
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -79,16 +78,7 @@ def browser_db(browser_app: Flask) -> Iterator[Flask]:
     """An app context on the live server's database, emptied after the test."""
     with browser_app.app_context():
         yield browser_app
-        db.session.remove()
-        tables = list(reversed(db.metadata.sorted_tables))
-        with db.engine.begin() as connection:
-            if ON_POSTGRES:
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    connection.execute(table.delete())
-    limiter.reset()
+        empty_database()
 
 
 @pytest.fixture(scope="session")
