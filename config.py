@@ -88,6 +88,17 @@ class Config:
     PRACTICE_MAX_TEXT_CHARS = _env_int("PRACTICE_MAX_TEXT_CHARS", 50_000)
     # End of practical work uploads.
 
+    # xAPI: statements are always recorded in the outbox; they are sent to the Learning
+    # Record Store by `flask xapi send` when XAPI_ENDPOINT is set (e.g. https://lrs.example/xapi).
+    XAPI_ENDPOINT = os.environ.get("XAPI_ENDPOINT", "")
+    XAPI_USERNAME = os.environ.get("XAPI_USERNAME", "")
+    XAPI_PASSWORD = os.environ.get("XAPI_PASSWORD", "")
+    XAPI_BATCH_SIZE = _env_int("XAPI_BATCH_SIZE", 50)
+    XAPI_SEND_INTERVAL = _env_int("XAPI_SEND_INTERVAL", 10)  # seconds between `--loop` rounds
+    # Key of the opaque actor names (HMAC of the user id); defaults to SECRET_KEY.
+    XAPI_ACTOR_KEY = os.environ.get("XAPI_ACTOR_KEY")
+    # End of xAPI.
+
 
 class DevelopmentConfig(Config):
     """Local development: `make run`. A fixed key is generated into the instance folder."""

@@ -6,10 +6,19 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, Config
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` limited to the range of database ids."""
+
+    def __init__(self, map: object, *args: object, **kwargs: object) -> None:  # noqa: A002
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -26,6 +35,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config_class)
     _ensure_secret_key(app)
+    # Ids in URLs are database integers: anything larger than a 32-bit id is simply not found
+    # (instead of overflowing the database driver).
+    app.url_map.converters["int"] = BoundedIntConverter
 
     from lms import cli, errors, extensions, i18n, security
     from lms.models.base import render_migration_item
@@ -76,6 +88,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     cli.init_app(app)
+    from lms import interop  # API reference page, xAPI outbox, statement downloads
+
+    interop.init_app(app)
     return app
 
 

@@ -7,6 +7,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from lms.auth import services as auth_services
+from lms.certification.cli import certificates_cli
+from lms.cohorts.cli import cohorts_cli, orgs_cli
+from lms.competency.cli import profiles_cli
 from lms.content import services as content_services
 from lms.demo import DEMO_ACCOUNTS, create_demo_data
 from lms.extensions import db
@@ -18,6 +21,13 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(content_cli)
+    app.cli.add_command(orgs_cli)
+    app.cli.add_command(cohorts_cli)
+    from lms.interop.cli import register_commands  # content import-*, xapi send
+
+    register_commands(app)
+    app.cli.add_command(profiles_cli)
+    app.cli.add_command(certificates_cli)
 
 
 @click.group("users")

@@ -74,3 +74,13 @@ def delete_account(user: User) -> None:
     db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.delete(user)
     db.session.commit()
+
+
+def _export_certificates(user: User) -> Any:
+    # Imported when called: the certification area depends on accounts, not the reverse.
+    from lms.certification.services import export_certificates
+
+    return export_certificates(user)
+
+
+PERSONAL_DATA_EXPORTERS.append(("certificates", _export_certificates))

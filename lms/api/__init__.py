@@ -28,6 +28,7 @@ from lms.api import certification as _certification  # noqa: E402,F401
 from lms.api import cohorts as _cohorts  # noqa: E402,F401
 from lms.api import competency as _competency  # noqa: E402,F401
 from lms.api import courses as _courses  # noqa: E402,F401
+from lms.api import interop as _interop  # noqa: E402,F401
 from lms.api import practice as _practice  # noqa: E402,F401
 from lms.api import quiz as _quiz  # noqa: E402,F401
 from lms.api import workspace as _workspace  # noqa: E402,F401

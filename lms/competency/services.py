@@ -9,13 +9,17 @@ lms.competency.proficiency, so the stored profile always equals a full rebuild
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
+import yaml
 from flask import current_app
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from lms.competency.proficiency import (
     DEFAULT_PARAMS,
@@ -23,8 +27,37 @@ from lms.competency.proficiency import (
     EvidenceItem,
     ProficiencyParams,
     compute_level,
+    evidence_shares,
 )
-from lms.models import Competency, CompetencyState, Evidence, EvidenceSource
+from lms.competency.profile import (
+    CompetencyInfo,
+    CompetencyStatus,
+    ModuleInfo,
+    ModuleProgressInfo,
+    Recommendation,
+    ReviewSuggestion,
+    ScaleEntry,
+    ThemeInfo,
+    group_by_theme,
+    is_module_completed,
+    largest_gaps,
+    recommend_modules,
+    review_suggestions,
+)
+from lms.models import (
+    Answer,
+    Competency,
+    CompetencyState,
+    Evidence,
+    EvidenceSource,
+    Module,
+    ModuleProgress,
+    Practice,
+    PracticeReview,
+    ScaleLevel,
+    Theme,
+    User,
+)
 from lms.models.base import utcnow
 
 
@@ -136,11 +169,26 @@ def recompute_states(session: Session, user_id: int, competency_ids: Iterable[in
         rows = evidence.get(competency_id, [])
         code = codes[competency_id]
         result = compute_level(code, [_as_item(code, row) for row in rows], params)
-        state = states.get(competency_id)
-        if state is None:
+        state = states.get(competency_id) or _new_state(session, user_id, competency_id)
+        _apply(state, result, rows)
+
+
+def _new_state(session: Session, user_id: int, competency_id: int) -> CompetencyState:
+    """Create the learner's row for a competency, or take the one a concurrent request made."""
+    try:
+        with session.begin_nested():
             state = CompetencyState(user_id=user_id, competency_id=competency_id)
             session.add(state)
-        _apply(state, result, rows)
+    except IntegrityError:
+        found = session.scalar(
+            select(CompetencyState).where(
+                CompetencyState.user_id == user_id,
+                CompetencyState.competency_id == competency_id,
+            )
+        )
+        assert found is not None
+        return found
+    return state
 
 
 def _apply(state: CompetencyState, result: CompetencyLevel, rows: Sequence[Evidence]) -> None:
@@ -151,7 +199,11 @@ def _apply(state: CompetencyState, result: CompetencyLevel, rows: Sequence[Evide
     state.applied_score = result.applied_score
     state.evidence_count = result.evidence_count
     state.self_level = result.self_level
-    state.last_evidence_at = max((row.occurred_at for row in rows), default=None)
+    # A self-assessment is not evidence of competency: it must not make old evidence look
+    # recent (the profile suggests reviews from this date) nor change anything but self_level.
+    state.last_evidence_at = max(
+        (row.occurred_at for row in rows if row.source != EvidenceSource.SELF), default=None
+    )
     state.updated_at = utcnow()
 
 
@@ -173,3 +225,460 @@ def rebuild_profiles(session: Session, user_ids: Iterable[int] | None = None) ->
     for user_id, competency_ids in pairs.items():
         recompute_states(session, user_id, competency_ids)
     return len(pairs)
+
+
+# --- Reading the framework and a learner's profile ------------------------------------------
+
+#: Age of a competency's latest evidence that suggests a review (PROFILE_REVIEW_AFTER_DAYS).
+DEFAULT_REVIEW_AFTER_DAYS = 60
+#: The key of self-assessment evidence rows.
+SELF_ASSESSMENT_KEY = "self"
+
+
+def review_after() -> timedelta:
+    """How old a competency's latest evidence may get before a review is suggested."""
+    days = current_app.config.get("PROFILE_REVIEW_AFTER_DAYS", DEFAULT_REVIEW_AFTER_DAYS)
+    return timedelta(days=int(days))
+
+
+def framework_title() -> str | None:
+    """The framework's title, from framework.yaml in the content folder (None if unreadable).
+
+    The database keeps the framework's scale and competencies but not its
+    title; the file is parsed again only when it changes.
+    """
+    path = Path(current_app.config["CONTENT_DIR"]) / "framework.yaml"
+    try:
+        modified = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _read_framework_title(str(path), modified)
+
+
+@lru_cache(maxsize=4)
+def _read_framework_title(path: str, modified: int) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as file:
+            data = yaml.safe_load(file)
+    except (OSError, yaml.YAMLError):
+        return None
+    title = data.get("title") if isinstance(data, dict) else None
+    return title.strip() if isinstance(title, str) and title.strip() else None
+
+
+def scale_entries(session: Session) -> dict[int, ScaleEntry]:
+    """The proficiency scale, level -> label and meaning."""
+    return {
+        row.level: ScaleEntry(row.level, row.label, row.description)
+        for row in session.scalars(select(ScaleLevel).order_by(ScaleLevel.level))
+    }
+
+
+def _themes(session: Session) -> list[ThemeInfo]:
+    rows = session.execute(
+        select(Theme.slug, Theme.title).where(Theme.retired_at.is_(None)).order_by(Theme.position)
+    )
+    return [ThemeInfo(slug, title) for slug, title in rows]
+
+
+def _competencies(session: Session) -> list[CompetencyInfo]:
+    rows = session.scalars(
+        select(Competency).where(Competency.retired_at.is_(None)).order_by(Competency.position)
+    )
+    return [
+        CompetencyInfo(row.code, row.title, row.description, row.kind, row.theme_slug)
+        for row in rows
+    ]
+
+
+def _modules(session: Session) -> list[ModuleInfo]:
+    """The non-retired modules, in course order."""
+    rows = session.execute(
+        select(Module.id, Module.slug, Module.title, Module.competency_codes, Theme.position)
+        .join(Theme, Theme.id == Module.theme_id)
+        .where(Module.retired_at.is_(None))
+        .order_by(Theme.position, Module.position)
+    )
+    return [
+        ModuleInfo(id_, slug, title, tuple(codes or ()), (theme_position, index))
+        for index, (id_, slug, title, codes, theme_position) in enumerate(rows)
+    ]
+
+
+@dataclass(frozen=True)
+class FrameworkView:
+    """The framework page: title, scale, and competencies by theme with their modules."""
+
+    title: str | None
+    scale: list[ScaleEntry]
+    themes: list[tuple[ThemeInfo, list[tuple[CompetencyInfo, list[ModuleInfo]]]]]
+
+
+def framework_overview(session: Session) -> FrameworkView:
+    """The framework as the framework page shows it (four queries)."""
+    themes = _themes(session)
+    modules = _modules(session)
+    by_theme: dict[str, list[tuple[CompetencyInfo, list[ModuleInfo]]]] = {
+        theme.slug: [] for theme in themes
+    }
+    extra: list[ThemeInfo] = []
+    for competency in _competencies(session):
+        developing = [m for m in modules if competency.code in m.competency_codes]
+        if competency.theme_slug not in by_theme:
+            by_theme[competency.theme_slug] = []
+            extra.append(ThemeInfo(competency.theme_slug, competency.theme_slug))
+        by_theme[competency.theme_slug].append((competency, developing))
+    return FrameworkView(
+        title=framework_title(),
+        scale=list(scale_entries(session).values()),
+        themes=[(t, by_theme[t.slug]) for t in (*themes, *extra) if by_theme[t.slug]],
+    )
+
+
+def profile_rows(session: Session, user_id: int) -> list[CompetencyStatus]:
+    """Every non-retired competency on the learner's stored profile, in framework order.
+
+    A competency without evidence is at level 0. One query.
+    """
+    rows = session.execute(
+        select(Competency, CompetencyState)
+        .outerjoin(
+            CompetencyState,
+            and_(
+                CompetencyState.competency_id == Competency.id,
+                CompetencyState.user_id == user_id,
+            ),
+        )
+        .where(Competency.retired_at.is_(None))
+        .order_by(Competency.position)
+    )
+    result = []
+    for competency, state in rows:
+        status = CompetencyStatus(competency.code, competency.title, competency.theme_slug)
+        if state is not None:
+            status = CompetencyStatus(
+                code=competency.code,
+                title=competency.title,
+                theme_slug=competency.theme_slug,
+                level=state.level,
+                measured_level=state.measured_level,
+                self_level=state.self_level,
+                score=state.score,
+                evidence_count=state.evidence_count,
+                last_evidence_at=state.last_evidence_at,
+            )
+        result.append(status)
+    return result
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """A learner's profile page: levels by theme, gaps, and what to do next."""
+
+    rows: list[CompetencyStatus]
+    groups: list[tuple[ThemeInfo, list[CompetencyStatus]]]
+    scale: dict[int, ScaleEntry]
+    gaps: list[CompetencyStatus]
+    recommendations: list[Recommendation]
+    reviews: list[ReviewSuggestion]
+
+    @property
+    def has_self_assessment(self) -> bool:
+        """Whether the learner has positioned themself on at least one competency."""
+        return any(row.self_level is not None for row in self.rows)
+
+
+def learner_profile(session: Session, user_id: int, now: datetime | None = None) -> ProfileView:
+    """Everything the profile page shows, in a fixed number of queries (no N+1)."""
+    rows = profile_rows(session, user_id)
+    modules = _modules(session)
+    with_practice = set(
+        session.scalars(select(Practice.module_id).where(Practice.retired_at.is_(None)))
+    )
+    with_quiz = set(
+        session.scalars(
+            select(Module.id).where(Module.retired_at.is_(None), Module.question_count > 0)
+        )
+    )
+    progress = {
+        module_id: ModuleProgressInfo(reading is not None, passed is not None, practice or "none")
+        for module_id, reading, passed, practice in session.execute(
+            select(
+                ModuleProgress.module_id,
+                ModuleProgress.reading_completed_at,
+                ModuleProgress.quiz_passed_at,
+                ModuleProgress.practice_status,
+            ).where(ModuleProgress.user_id == user_id)
+        )
+    }
+    completed = [
+        m.id
+        for m in modules
+        if is_module_completed(
+            progress.get(m.id), has_quiz=m.id in with_quiz, has_practice=m.id in with_practice
+        )
+    ]
+    passed = [
+        m for m in modules if m.id in with_quiz and (p := progress.get(m.id)) and p.quiz_passed
+    ]
+    return ProfileView(
+        rows=rows,
+        groups=group_by_theme(rows, _themes(session)),
+        scale=scale_entries(session),
+        gaps=largest_gaps(rows),
+        recommendations=recommend_modules(rows, modules, completed),
+        reviews=review_suggestions(rows, passed, now or utcnow(), review_after()),
+    )
+
+
+# --- Self-assessment ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelfAssessmentView:
+    """The self-assessment page: competencies by theme, the scale, the latest answers."""
+
+    groups: list[tuple[ThemeInfo, list[CompetencyInfo]]]
+    scale: dict[int, ScaleEntry]
+    current: dict[str, int | None]
+    """Competency code -> the latest self-assessed level (None: never assessed)."""
+
+    @property
+    def competencies(self) -> list[CompetencyInfo]:
+        """Every competency, in the order of the page."""
+        return [competency for _, competencies in self.groups for competency in competencies]
+
+
+def self_assessment_view(session: Session, user_id: int) -> SelfAssessmentView:
+    """What the self-assessment form needs (four queries)."""
+    by_theme: dict[str, list[CompetencyInfo]] = defaultdict(list)
+    for competency in _competencies(session):
+        by_theme[competency.theme_slug].append(competency)
+    themes = _themes(session)
+    known = {theme.slug for theme in themes}
+    themes += [ThemeInfo(slug, slug) for slug in by_theme if slug not in known]
+    return SelfAssessmentView(
+        groups=[(theme, by_theme[theme.slug]) for theme in themes if by_theme.get(theme.slug)],
+        scale=scale_entries(session),
+        current={row.code: row.self_level for row in profile_rows(session, user_id)},
+    )
+
+
+class SelfAssessmentError(ValueError):
+    """A self-assessment with unknown competencies or levels; ``fields`` says which."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("invalid self-assessment")
+        self.fields = fields
+
+
+def save_self_assessment(
+    session: Session,
+    user_id: int,
+    levels: Mapping[str, int | None],
+    now: datetime | None = None,
+) -> list[str]:
+    """Record the learner's self-assessment: competency code -> level 1..4 (None: not sure).
+
+    Appends one SELF evidence row per competency whose level changed, so the
+    history is kept; "not sure" records nothing. Validates everything before
+    recording anything (SelfAssessmentError). Commits; returns the codes changed.
+    """
+    active = {
+        code
+        for (code,) in session.execute(
+            select(Competency.code).where(Competency.retired_at.is_(None))
+        )
+    }
+    errors: dict[str, str] = {}
+    for code, level in levels.items():
+        if code not in active:
+            errors[code] = "Unknown competency."
+        elif level is not None and (
+            isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 4
+        ):
+            errors[code] = "The level must be a whole number from 1 to 4."
+    if errors:
+        raise SelfAssessmentError(errors)
+    current = {row.code: row.self_level for row in profile_rows(session, user_id)}
+    changed: dict[str, int] = {
+        code: level
+        for code, level in sorted(levels.items())
+        if level is not None and level != current.get(code)
+    }
+    when = now or utcnow()
+    record_evidence(
+        session,
+        user_id,
+        [
+            NewEvidence(
+                competency_code=code,
+                source=EvidenceSource.SELF,
+                score=level / 4,
+                occurred_at=when,
+                key=SELF_ASSESSMENT_KEY,
+                level=level,
+            )
+            for code, level in changed.items()
+        ],
+    )
+    session.commit()
+    return list(changed)
+
+
+# --- Evidence behind a level ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceEntry:
+    """One evidence row as the evidence page and the API show it."""
+
+    id: int
+    competency: str
+    source: str
+    occurred_at: datetime
+    score: float
+    weight: float
+    level: int | None
+    key: str | None
+    module_slug: str | None
+    module_title: str | None
+    attempt_id: int | None
+    reviewer_name: str | None
+    note: str
+    share: float | None = None
+    """The row's share in the knowledge (quiz) or applied (practice) score, 0..1."""
+
+    @property
+    def question_key(self) -> str | None:
+        """The question's id in its module, for a quiz answer."""
+        if self.source != EvidenceSource.QUIZ or not self.key or "/" not in self.key:
+            return None
+        return self.key.partition("/")[2]
+
+
+@dataclass(frozen=True)
+class CompetencyEvidence:
+    """The evidence page: a competency, its level explained, and its evidence, newest first."""
+
+    competency: CompetencyInfo
+    result: CompetencyLevel
+    scale: dict[int, ScaleEntry]
+    entries: list[EvidenceEntry]
+
+
+def _evidence_query(user_id: int) -> Any:
+    reviewer, recorder = aliased(User), aliased(User)
+    return (
+        select(
+            Evidence,
+            Competency.code,
+            Module.slug,
+            Module.title,
+            Answer.attempt_id,
+            reviewer.name,
+            recorder.name,
+        )
+        .join(Competency, Competency.id == Evidence.competency_id)
+        .outerjoin(Module, Module.id == Evidence.module_id)
+        .outerjoin(Answer, Answer.id == Evidence.answer_id)
+        .outerjoin(PracticeReview, PracticeReview.id == Evidence.review_id)
+        .outerjoin(reviewer, reviewer.id == PracticeReview.reviewer_id)
+        .outerjoin(recorder, recorder.id == Evidence.recorded_by_id)
+        .where(Evidence.user_id == user_id)
+        .order_by(Evidence.occurred_at.desc(), Evidence.id.desc())
+    )
+
+
+_KEYED_BY_MODULE = (EvidenceSource.LESSON, EvidenceSource.QUIZ, EvidenceSource.PRACTICE)
+
+
+def _entry(row: Any, share: float | None = None) -> EvidenceEntry:
+    evidence, code, slug, title, attempt_id, reviewer_name, recorder_name = row
+    if slug is None and evidence.key and evidence.source in _KEYED_BY_MODULE:
+        # Keys start with the module: "module-slug/question-id" or "module-slug".
+        slug = evidence.key.partition("/")[0] or None
+    return EvidenceEntry(
+        id=evidence.id,
+        competency=code,
+        source=str(evidence.source),
+        occurred_at=evidence.occurred_at,
+        score=evidence.score,
+        weight=evidence.weight,
+        level=evidence.level,
+        key=evidence.key,
+        module_slug=slug,
+        module_title=title,
+        attempt_id=attempt_id,
+        reviewer_name=reviewer_name or recorder_name,
+        note=evidence.note or "",
+        share=share,
+    )
+
+
+def competency_evidence(session: Session, user_id: int, code: str) -> CompetencyEvidence | None:
+    """A competency's evidence for one learner, with the level recomputed and explained.
+
+    None when no competency has this code. One query for the evidence, whatever its size.
+    """
+    competency = session.scalar(select(Competency).where(Competency.code == code))
+    if competency is None:
+        return None
+    rows = list(
+        session.execute(_evidence_query(user_id).where(Evidence.competency_id == competency.id))
+    )
+    items = {row[0].id: _as_item(code, row[0]) for row in rows}
+    params = proficiency_params()
+    shares: dict[int, float] = {}
+    for source in (EvidenceSource.QUIZ, EvidenceSource.PRACTICE):
+        group = [(row_id, item) for row_id, item in items.items() if item.source == source]
+        by_item = {id(item): row_id for row_id, item in group}
+        for item, share in evidence_shares([item for _, item in group], params):
+            shares[by_item[id(item)]] = share
+    return CompetencyEvidence(
+        competency=CompetencyInfo(
+            competency.code,
+            competency.title,
+            competency.description,
+            competency.kind,
+            competency.theme_slug,
+        ),
+        result=compute_level(code, items.values(), params),
+        scale=scale_entries(session),
+        entries=[_entry(row, shares.get(row[0].id)) for row in rows],
+    )
+
+
+def evidence_page(
+    session: Session,
+    user_id: int,
+    *,
+    code: str | None = None,
+    limit: int = 50,
+    after: tuple[datetime, int] | None = None,
+) -> tuple[list[EvidenceEntry], tuple[datetime, int] | None]:
+    """A page of the learner's evidence, newest first, and the position after it (or None).
+
+    ``after`` is the (occurred_at, id) of the last row of the previous page
+    (keyset pagination: stable while evidence is being added).
+    """
+    query = _evidence_query(user_id)
+    if code is not None:
+        query = query.where(Competency.code == code)
+    if after is not None:
+        occurred_at, last_id = after
+        query = query.where(
+            or_(
+                Evidence.occurred_at < occurred_at,
+                and_(Evidence.occurred_at == occurred_at, Evidence.id < last_id),
+            )
+        )
+    rows = list(session.execute(query.limit(limit + 1)))
+    entries = [_entry(row) for row in rows[:limit]]
+    following = (entries[-1].occurred_at, entries[-1].id) if len(rows) > limit else None
+    return entries, following
+
+
+def competency_exists(session: Session, code: str) -> bool:
+    """Whether a competency (retired or not) has this code."""
+    return session.scalar(select(Competency.id).where(Competency.code == code)) is not None

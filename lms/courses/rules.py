@@ -84,7 +84,9 @@ class ModuleState:
         return Step.QUIZ
 
 
-def prerequisites_met(state: ModuleState, completed: Collection[str], known: Collection[str]) -> bool:
+def prerequisites_met(
+    state: ModuleState, completed: Collection[str], known: Collection[str]
+) -> bool:
     """Whether every prerequisite of a module is completed.
 
     Prerequisites that are not (or no longer) in the course are ignored.

@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms.account.forms import EmptyForm
+from lms.courses.services import learner_dashboard
 from lms.extensions import db
 
 bp = Blueprint("main", __name__)
@@ -14,8 +15,11 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index() -> str:
-    """Public welcome page, or the signed-in person's starting point."""
-    return render_template("main/index.html")
+    """Public welcome page, or the signed-in person's starting point (their course dashboard)."""
+    dashboard = (
+        learner_dashboard(db.session(), current_user.id) if current_user.is_authenticated else None
+    )
+    return render_template("main/index.html", dashboard=dashboard)
 
 
 @bp.route("/language/<code>", methods=["POST"])

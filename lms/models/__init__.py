@@ -2,6 +2,18 @@
 
 from lms.models.account import ApiToken, Role, User
 from lms.models.audit import AuditEvent
+from lms.models.certification import (
+    Certificate,
+    CertificateEvent,
+    CertificateEventKind,
+    CertificationProgramme,
+    IssueMode,
+    OrganisationKey,
+    ProgrammeModule,
+    ProgrammeRequirement,
+    RenewalBasis,
+)
+from lms.models.cohorts import CohortModule
 from lms.models.competency import CompetencyState, Evidence, EvidenceSource
 from lms.models.content import (
     Competency,
@@ -23,6 +35,14 @@ from lms.models.practice import (
     SubmissionStatus,
 )
 from lms.models.quiz import Answer, Attempt, AttemptStatus
+from lms.models.workspace import (
+    Workspace,
+    WorkspaceChange,
+    WorkspaceMember,
+    WorkspaceShare,
+    WorkspaceSnapshot,
+)
+from lms.models.xapi import XapiStatement
 
 __all__ = [
     "Answer",
@@ -30,22 +50,32 @@ __all__ = [
     "Attempt",
     "AuditEvent",
     "AttemptStatus",
+    "Certificate",
+    "CertificateEvent",
+    "CertificateEventKind",
+    "CertificationProgramme",
     "Cohort",
     "CohortMembership",
+    "CohortModule",
     "CohortRole",
     "Competency",
     "CompetencyState",
     "CourseVersion",
     "Evidence",
     "EvidenceSource",
+    "IssueMode",
     "Module",
     "ModuleProgress",
     "Organisation",
+    "OrganisationKey",
     "Practice",
     "PracticeAttachment",
     "PracticeReview",
     "PracticeSubmission",
+    "ProgrammeModule",
+    "ProgrammeRequirement",
     "Question",
+    "RenewalBasis",
     "ReviewDecision",
     "Role",
     "ScaleLevel",
@@ -53,4 +83,10 @@ __all__ = [
     "SubmissionStatus",
     "Theme",
     "User",
+    "Workspace",
+    "WorkspaceChange",
+    "WorkspaceMember",
+    "WorkspaceShare",
+    "WorkspaceSnapshot",
+    "XapiStatement",
 ]

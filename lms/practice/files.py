@@ -226,9 +226,14 @@ def check_count(existing: int, added: int, policy: UploadPolicy) -> None:
         )
 
 
+def accepted_extensions(policy: UploadPolicy) -> list[str]:
+    """The extensions accepted, known to the checks, in alphabetical order."""
+    return sorted(ext for ext in policy.allowed_extensions if ext in FILE_TYPES)
+
+
 def accepted_types(policy: UploadPolicy) -> str:
-    """The accepted extensions, for messages and the form's help text."""
-    return ", ".join(sorted(ext for ext in policy.allowed_extensions if ext in FILE_TYPES))
+    """The accepted extensions as a list for people: "csv, docx, jpeg, ..."."""
+    return ", ".join(accepted_extensions(policy))
 
 
 def human_size(size: int) -> str:
@@ -237,5 +242,4 @@ def human_size(size: int) -> str:
         return f"{size} B"
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
-    megabytes = size / (1024 * 1024)
-    return f"{megabytes:.0f} MB" if megabytes == int(megabytes) else f"{megabytes:.1f} MB"
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"

@@ -26,11 +26,15 @@ def check_levels(rubric: Sequence[Mapping[str, Any]], levels: Sequence[int]) -> 
     if not rubric:
         raise RubricError("This practical work has no rubric to review it with.")
     if len(levels) != len(rubric):
-        raise RubricError(f"Give one level per criterion: {len(rubric)} expected, {len(levels)} given.")
+        raise RubricError(
+            f"Give one level per criterion: {len(rubric)} expected, {len(levels)} given."
+        )
     for position, level in enumerate(levels, start=1):
         # bool is an int in Python; True must not pass for level 1.
         if isinstance(level, bool) or not isinstance(level, int) or level not in RUBRIC_LEVELS:
-            raise RubricError(f"Criterion {position}: the level must be 1, 2, 3 or 4, not {level!r}.")
+            raise RubricError(
+                f"Criterion {position}: the level must be 1, 2, 3 or 4, not {level!r}."
+            )
 
 
 def rubric_score(levels: Sequence[int]) -> float:

@@ -241,7 +241,9 @@ def _assignment(session: Session, practice: Practice) -> Assignment:
         title=practice.title,
         instructions_html=practice.instructions_html,
         competencies=[
-            CompetencyRef(code, titles[code]) for code in practice.competency_codes if code in titles
+            CompetencyRef(code, titles[code])
+            for code in practice.competency_codes
+            if code in titles
         ],
         rubric=list(practice.rubric),
     )
@@ -357,10 +359,12 @@ def normalise_text(text: str) -> str:
 def check_uploads(
     uploads: Sequence[Upload], existing: int, policy: UploadPolicy
 ) -> list[tuple[CheckedFile, bytes]]:
-    """Check every file (and their number) before anything is written; PracticeError if one fails."""
+    """Check every file, and their number, before anything is written (PracticeError if not)."""
     try:
         check_count(existing, len(uploads), policy)
-        return [(check_file(upload.filename, upload.data, policy), upload.data) for upload in uploads]
+        return [
+            (check_file(upload.filename, upload.data, policy), upload.data) for upload in uploads
+        ]
     except UploadRejected as error:
         raise PracticeError("upload", error.message, **error.params) from error
 
@@ -574,7 +578,9 @@ def record_review(
     awaiting review (``not_submitted``) or the levels do not fit (``rubric``).
     """
     if submission.status != SubmissionStatus.SUBMITTED or submission.submitted_at is None:
-        raise PracticeError("not_submitted", N_("Only submitted work awaiting review can be reviewed."))
+        raise PracticeError(
+            "not_submitted", N_("Only submitted work awaiting review can be reviewed.")
+        )
     practice = submission.practice
     try:
         criteria = rubric.rated_criteria(practice.rubric, criteria_levels)

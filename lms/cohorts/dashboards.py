@@ -1,0 +1,637 @@
+"""What a trainer sees of a cohort: the progress matrix, the competency heatmap, who is at risk.
+
+Every figure comes from the summary rows kept up to date as learners work —
+ModuleProgress (one per learner and module) and CompetencyState (one per
+learner and competency) — never from raw attempts or evidence. Each function
+runs a fixed number of queries whatever the number of learners: the learners
+of the cohort are filtered, sorted and counted in SQL, then only the page's
+summary rows are read. Exports call the same functions with ``everyone=True``,
+so a report holds the numbers of the screen.
+
+The at-risk filters are the SQL form of lms.cohorts.rules.risk_reasons (which
+explains each listed learner's reasons); tests/integration/cohorts/test_at_risk.py
+checks that both agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from lms.cohorts.rules import (
+    DEFAULT_INACTIVE_DAYS,
+    FAILED_ATTEMPTS_AT_RISK,
+    FollowedModule,
+    LearnerQuery,
+    LevelDistribution,
+    ModuleFacts,
+    RiskReason,
+    is_completed,
+    is_overdue,
+    level_distribution,
+    percent,
+    risk_reasons,
+)
+from lms.models import (
+    Cohort,
+    CohortMembership,
+    CohortModule,
+    CohortRole,
+    Competency,
+    CompetencyState,
+    Module,
+    ModuleProgress,
+    Practice,
+    Theme,
+    User,
+)
+from lms.pagination import Page
+
+# --- the modules a cohort follows ------------------------------------------------------------
+
+
+def course_modules(session: Session) -> list[FollowedModule]:
+    """Every published module in course order, without due dates (two queries)."""
+    rows = session.execute(
+        select(
+            Module.id,
+            Module.slug,
+            Module.title,
+            Module.section_count,
+            Module.question_count,
+            Module.competency_codes,
+        )
+        .join(Theme, Module.theme_id == Theme.id)
+        .where(Module.retired_at.is_(None), Theme.retired_at.is_(None))
+        .order_by(Theme.position, Module.position)
+    ).all()
+    with_practice = set(
+        session.scalars(select(Practice.module_id).where(Practice.retired_at.is_(None)))
+    )
+    return [
+        FollowedModule(
+            id=row.id,
+            slug=row.slug,
+            title=row.title,
+            section_count=row.section_count,
+            has_quiz=row.question_count > 0,
+            has_practice=row.id in with_practice,
+            competency_codes=tuple(row.competency_codes or ()),
+        )
+        for row in rows
+    ]
+
+
+def cohort_choices(session: Session, cohort_id: int | None) -> dict[int, date | None]:
+    """The cohort's chosen modules and their due dates; empty when it follows every module."""
+    if cohort_id is None:
+        return {}
+    rows = session.execute(
+        select(CohortModule.module_id, CohortModule.due_on).where(
+            CohortModule.cohort_id == cohort_id
+        )
+    )
+    return {module_id: due_on for module_id, due_on in rows}
+
+
+def followed_modules(session: Session, cohort: Cohort) -> list[FollowedModule]:
+    """The modules the cohort follows, in course order, with their due dates (three queries).
+
+    A cohort that chose no module follows them all.
+    """
+    modules = course_modules(session)
+    chosen = cohort_choices(session, cohort.id)
+    if not chosen:
+        return modules
+    return [_with_due(module, chosen[module.id]) for module in modules if module.id in chosen]
+
+
+def _with_due(module: FollowedModule, due_on: date | None) -> FollowedModule:
+    return FollowedModule(
+        id=module.id,
+        slug=module.slug,
+        title=module.title,
+        section_count=module.section_count,
+        has_quiz=module.has_quiz,
+        has_practice=module.has_practice,
+        due_on=due_on,
+        competency_codes=module.competency_codes,
+    )
+
+
+# --- the learners of a cohort, filtered, sorted, counted in SQL -------------------------------
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    """A learner of the cohort with the totals the lists sort and filter on."""
+
+    user_id: int
+    name: str
+    email: str
+    joined_at: datetime
+    last_activity_at: datetime
+    modules_completed: int
+    sections_read: int
+    quiz_failed_modules: int
+    overdue_modules: int
+    to_review: int
+
+
+def active_learner_ids(cohort_id: int) -> Select[Any]:
+    """The ids of the cohort's learners who have not been removed (a subquery)."""
+    return select(CohortMembership.user_id).where(
+        CohortMembership.cohort_id == cohort_id,
+        CohortMembership.role == CohortRole.LEARNER,
+        CohortMembership.removed_at.is_(None),
+    )
+
+
+def _completed_sql(modules: Sequence[FollowedModule]) -> ColumnElement[bool]:
+    """rules.is_completed for a ModuleProgress row."""
+    without_quiz = [m.id for m in modules if not m.has_quiz]
+    return and_(
+        ModuleProgress.reading_completed_at.is_not(None),
+        or_(ModuleProgress.quiz_passed_at.is_not(None), ModuleProgress.module_id.in_(without_quiz)),
+    )
+
+
+def _learner_select(
+    cohort_id: int,
+    modules: Sequence[FollowedModule],
+    query: LearnerQuery,
+    now: datetime,
+    competency_id: int | None = None,
+) -> Select[Any]:
+    """One row per active learner, with their totals, filtered and sorted as `query` asks."""
+    progress = ModuleProgress
+    completed = _completed_sql(modules)
+    today = now.date()
+    past_due = [m.id for m in modules if m.due_on is not None and m.due_on < today]
+    summary = (
+        select(
+            progress.user_id.label("user_id"),
+            func.max(progress.last_activity_at).label("last_activity"),
+            func.sum(case((completed, 1), else_=0)).label("completed"),
+            func.sum(progress.sections_completed).label("sections"),
+            func.sum(
+                case(
+                    (
+                        and_(
+                            progress.quiz_passed_at.is_(None),
+                            progress.quiz_failures >= FAILED_ATTEMPTS_AT_RISK,
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("failed"),
+            func.sum(case((and_(progress.module_id.in_(past_due), completed), 1), else_=0)).label(
+                "completed_due"
+            ),
+            func.sum(case((progress.practice_status == "submitted", 1), else_=0)).label(
+                "to_review"
+            ),
+        )
+        .where(
+            progress.module_id.in_([m.id for m in modules]),
+            progress.user_id.in_(active_learner_ids(cohort_id)),
+        )
+        .group_by(progress.user_id)
+        .subquery("summary")
+    )
+    member = CohortMembership
+    # rules.last_activity: the latest of joining and of any activity in the followed modules.
+    last_seen = case(
+        (summary.c.last_activity > member.joined_at, summary.c.last_activity),
+        else_=member.joined_at,
+    )
+    completed_count = func.coalesce(summary.c.completed, 0)
+    sections = func.coalesce(summary.c.sections, 0)
+    failed = func.coalesce(summary.c.failed, 0)
+    overdue = literal(len(past_due)) - func.coalesce(summary.c.completed_due, 0)
+    to_review = func.coalesce(summary.c.to_review, 0)
+    select_ = (
+        select(
+            member.user_id,
+            User.name,
+            User.email,
+            member.joined_at,
+            last_seen.label("last_seen"),
+            completed_count.label("completed"),
+            sections.label("sections"),
+            failed.label("failed"),
+            overdue.label("overdue"),
+            to_review.label("to_review"),
+        )
+        .join(User, User.id == member.user_id)
+        .outerjoin(summary, summary.c.user_id == member.user_id)
+        .where(
+            member.cohort_id == cohort_id,
+            member.role == CohortRole.LEARNER,
+            member.removed_at.is_(None),
+        )
+    )
+    if query.q:
+        select_ = select_.where(
+            or_(
+                func.lower(User.name).contains(query.q.lower(), autoescape=True),
+                User.email.contains(query.q.lower(), autoescape=True),
+            )
+        )
+    inactive = last_seen <= now - timedelta(days=query.inactive_days)
+    conditions = {
+        "inactive": inactive,
+        "quiz_failed": failed > 0,
+        "overdue": overdue > 0,
+        "at_risk": or_(inactive, failed > 0, overdue > 0),
+        "to_review": to_review > 0,
+    }
+    if query.status in conditions:
+        select_ = select_.where(conditions[query.status])
+
+    order: list[Any]
+    if competency_id is not None:
+        level = (
+            select(CompetencyState.level)
+            .where(
+                CompetencyState.user_id == member.user_id,
+                CompetencyState.competency_id == competency_id,
+            )
+            .scalar_subquery()
+        )
+        order = [func.coalesce(level, 0)]
+    else:
+        orders: dict[str, list[Any]] = {
+            "email": [User.email],
+            "activity": [last_seen],
+            "progress": [completed_count, sections],
+            "joined": [member.joined_at],
+        }
+        order = orders.get(query.sort, [func.lower(User.name)])
+    if query.descending:
+        order = [column.desc() for column in order]
+    return select_.order_by(*order, member.user_id)
+
+
+def _learner_row(row: Any) -> LearnerRow:
+    return LearnerRow(
+        user_id=row.user_id,
+        name=row.name,
+        email=row.email,
+        joined_at=row.joined_at,
+        last_activity_at=row.last_seen,
+        modules_completed=int(row.completed),
+        sections_read=int(row.sections),
+        quiz_failed_modules=int(row.failed),
+        overdue_modules=int(row.overdue),
+        to_review=int(row.to_review),
+    )
+
+
+def learner_rows(
+    session: Session,
+    cohort_id: int,
+    modules: Sequence[FollowedModule],
+    query: LearnerQuery,
+    now: datetime,
+    *,
+    everyone: bool = False,
+    competency_id: int | None = None,
+) -> Page:
+    """The page of learners `query` asks for (two queries), or all of them (one query).
+
+    A page number past the end shows the last page.
+    """
+    select_ = _learner_select(cohort_id, modules, query, now, competency_id)
+    if everyone:
+        rows = [_learner_row(row) for row in session.execute(select_)]
+        return Page(items=rows, number=1, size=max(1, len(rows)), total=len(rows))
+    total = session.scalar(select(func.count()).select_from(select_.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // query.per_page))
+    number = min(query.page, pages)
+    rows = [
+        _learner_row(row)
+        for row in session.execute(
+            select_.limit(query.per_page).offset((number - 1) * query.per_page)
+        )
+    ]
+    return Page(items=rows, number=number, size=query.per_page, total=total)
+
+
+def learners_after(
+    session: Session,
+    cohort_id: int,
+    modules: Sequence[FollowedModule],
+    now: datetime,
+    *,
+    after_id: int,
+    limit: int,
+) -> Page:
+    """Up to `limit` learners whose account id is above `after_id`, by id (keyset pages
+    for the API: stable while learners join); one query."""
+    select_ = (
+        _learner_select(cohort_id, modules, LearnerQuery(), now)
+        .order_by(None)
+        .where(CohortMembership.user_id > after_id)
+        .order_by(CohortMembership.user_id)
+        .limit(limit)
+    )
+    rows = [_learner_row(row) for row in session.execute(select_)]
+    return Page(items=rows, number=1, size=limit, total=len(rows))
+
+
+def _facts(
+    session: Session, cohort_id: int, user_ids: Sequence[int] | None, module_ids: Sequence[int]
+) -> dict[int, dict[int, ModuleFacts]]:
+    """The summary rows of some learners (all active learners when None), by user and module."""
+    progress = ModuleProgress
+    # Yes/no columns are computed by the database: no timestamps to parse for them.
+    query = select(
+        progress.user_id,
+        progress.module_id,
+        progress.sections_completed,
+        progress.reading_completed_at.is_not(None).label("reading_completed"),
+        progress.quiz_attempts,
+        progress.quiz_failures,
+        progress.quiz_best_score,
+        progress.quiz_passed_at.is_not(None).label("quiz_passed"),
+        progress.practice_status,
+        progress.last_activity_at,
+    ).where(progress.module_id.in_(module_ids))
+    if user_ids is None:
+        query = query.where(progress.user_id.in_(active_learner_ids(cohort_id)))
+    else:
+        query = query.where(progress.user_id.in_(user_ids))
+    facts: dict[int, dict[int, ModuleFacts]] = defaultdict(dict)
+    for row in session.execute(query):
+        facts[row.user_id][row.module_id] = ModuleFacts(
+            module_id=row.module_id,
+            sections_read=row.sections_completed,
+            reading_completed=bool(row.reading_completed),
+            quiz_attempts=row.quiz_attempts,
+            quiz_failures=row.quiz_failures,
+            quiz_best_score=row.quiz_best_score,
+            quiz_passed=bool(row.quiz_passed),
+            practice_status=row.practice_status,
+            last_activity_at=row.last_activity_at,
+        )
+    return facts
+
+
+# --- the progress matrix --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressCell:
+    """One learner in one module: sections read, best quiz score, practical work."""
+
+    sections_read: int
+    sections_total: int
+    quiz_attempts: int
+    quiz_best: int | None
+    """Best score in whole percent (rules.percent), None before any attempt."""
+    quiz_passed: bool
+    has_quiz: bool
+    practice_status: str
+    """none, draft, submitted, accepted or needs_revision; "" when the module has none."""
+    completed: bool
+    overdue: bool
+
+    @property
+    def state(self) -> str:
+        """done, overdue, started or empty: a CSS hook, always doubled by text."""
+        if self.completed:
+            return "done"
+        if self.overdue:
+            return "overdue"
+        if self.sections_read or self.quiz_attempts or self.practice_status not in ("", "none"):
+            return "started"
+        return "empty"
+
+
+@dataclass(frozen=True)
+class ProgressLine:
+    """A learner's row of the matrix, with why they are at risk."""
+
+    learner: LearnerRow
+    cells: list[ProgressCell]
+    reasons: list[RiskReason]
+
+
+@dataclass(frozen=True)
+class ProgressMatrix:
+    """Learners x modules, for one page of learners (or all of them, for exports)."""
+
+    modules: list[FollowedModule]
+    lines: list[ProgressLine]
+    page: Page
+
+
+def progress_cell(module: FollowedModule, facts: ModuleFacts | None, today: date) -> ProgressCell:
+    """What the matrix shows for one learner and one module."""
+    return ProgressCell(
+        sections_read=min(facts.sections_read, module.section_count) if facts else 0,
+        sections_total=module.section_count,
+        quiz_attempts=facts.quiz_attempts if facts else 0,
+        quiz_best=percent(facts.quiz_best_score) if facts else None,
+        quiz_passed=bool(facts and facts.quiz_passed),
+        has_quiz=module.has_quiz,
+        practice_status=(facts.practice_status if facts else "none") if module.has_practice else "",
+        completed=is_completed(module, facts),
+        overdue=is_overdue(module, facts, today),
+    )
+
+
+def progress_matrix(
+    session: Session,
+    cohort: Cohort,
+    query: LearnerQuery,
+    now: datetime,
+    *,
+    everyone: bool = False,
+) -> ProgressMatrix:
+    """The progress matrix of a page of learners (or everyone): seven queries in all."""
+    modules = followed_modules(session, cohort)
+    page = learner_rows(session, cohort.id, modules, query, now, everyone=everyone)
+    return _matrix(session, cohort.id, modules, page, now, query.inactive_days, everyone)
+
+
+def progress_after(
+    session: Session, cohort: Cohort, now: datetime, *, after_id: int, limit: int
+) -> ProgressMatrix:
+    """The progress of up to `limit` learners after account id `after_id` (the API's pages)."""
+    modules = followed_modules(session, cohort)
+    page = learners_after(session, cohort.id, modules, now, after_id=after_id, limit=limit)
+    return _matrix(session, cohort.id, modules, page, now, DEFAULT_INACTIVE_DAYS, False)
+
+
+def _matrix(
+    session: Session,
+    cohort_id: int,
+    modules: list[FollowedModule],
+    page: Page,
+    now: datetime,
+    inactive_days: int,
+    everyone: bool,
+) -> ProgressMatrix:
+    """The matrix of the learners of `page`: one query for all their summary rows."""
+    module_ids = [m.id for m in modules]
+    user_ids = None if everyone else [row.user_id for row in page.items]
+    facts = _facts(session, cohort_id, user_ids, module_ids) if page.items else {}
+    today = now.date()
+    lines = []
+    for learner in page.items:
+        mine = facts.get(learner.user_id, {})
+        lines.append(
+            ProgressLine(
+                learner=learner,
+                cells=[progress_cell(m, mine.get(m.id), today) for m in modules],
+                reasons=risk_reasons(
+                    modules,
+                    mine,
+                    joined_at=learner.joined_at,
+                    now=now,
+                    inactive_days=inactive_days,
+                ),
+            )
+        )
+    return ProgressMatrix(modules, lines, page)
+
+
+# --- the competency heatmap ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompetencyColumn:
+    """A competency the cohort's modules develop."""
+
+    id: int
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class HeatmapLine:
+    """A learner's levels, in the order of the heatmap's competencies (0 without evidence)."""
+
+    learner: LearnerRow
+    levels: list[int]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """Learners x competencies, and the whole cohort's spread over the levels of each."""
+
+    competencies: list[CompetencyColumn]
+    lines: list[HeatmapLine]
+    distributions: list[LevelDistribution]
+    learners: int
+    page: Page
+
+
+def cohort_competencies(
+    session: Session, modules: Sequence[FollowedModule]
+) -> list[CompetencyColumn]:
+    """The competencies the followed modules develop, in framework order (one query)."""
+    codes = {code for module in modules for code in module.competency_codes}
+    if not codes:
+        return []
+    rows = session.execute(
+        select(Competency.id, Competency.code, Competency.title)
+        .where(Competency.code.in_(codes), Competency.retired_at.is_(None))
+        .order_by(Competency.position)
+    )
+    return [CompetencyColumn(row.id, row.code, row.title) for row in rows]
+
+
+def competency_heatmap(
+    session: Session,
+    cohort: Cohort,
+    query: LearnerQuery,
+    now: datetime,
+    *,
+    everyone: bool = False,
+) -> Heatmap:
+    """The competency levels of a page of learners (or everyone), and each competency's spread.
+
+    The spread covers every active learner of the cohort, whatever the filter.
+    Ten queries in all, whatever the number of learners.
+    """
+    modules = followed_modules(session, cohort)
+    competencies = cohort_competencies(session, modules)
+    by_code = {c.code: c for c in competencies}
+    sort_by = by_code.get(query.competency_code or "")
+    page = learner_rows(
+        session,
+        cohort.id,
+        modules,
+        query,
+        now,
+        everyone=everyone,
+        competency_id=sort_by.id if sort_by else None,
+    )
+    return _heatmap(session, cohort.id, competencies, page, everyone)
+
+
+def heatmap_after(
+    session: Session, cohort: Cohort, now: datetime, *, after_id: int, limit: int
+) -> Heatmap:
+    """The levels of up to `limit` learners after account id `after_id` (the API's pages)."""
+    modules = followed_modules(session, cohort)
+    competencies = cohort_competencies(session, modules)
+    page = learners_after(session, cohort.id, modules, now, after_id=after_id, limit=limit)
+    return _heatmap(session, cohort.id, competencies, page, False)
+
+
+def _heatmap(
+    session: Session,
+    cohort_id: int,
+    competencies: list[CompetencyColumn],
+    page: Page,
+    everyone: bool,
+) -> Heatmap:
+    """The levels of the learners of `page`, and the cohort's spread; three queries."""
+    ids = [c.id for c in competencies]
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
+    if page.items and ids:
+        state_query = select(
+            CompetencyState.user_id, CompetencyState.competency_id, CompetencyState.level
+        ).where(CompetencyState.competency_id.in_(ids))
+        if everyone:
+            state_query = state_query.where(
+                CompetencyState.user_id.in_(active_learner_ids(cohort_id))
+            )
+        else:
+            state_query = state_query.where(
+                CompetencyState.user_id.in_([row.user_id for row in page.items])
+            )
+        for user_id, competency_id, level in session.execute(state_query):
+            levels[user_id][competency_id] = level
+    lines = [
+        HeatmapLine(learner, [levels[learner.user_id].get(c.id, 0) for c in competencies])
+        for learner in page.items
+    ]
+    learners = (
+        session.scalar(select(func.count()).select_from(active_learner_ids(cohort_id).subquery()))
+        or 0
+    )
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    if ids:
+        for competency_id, level, count in session.execute(
+            select(CompetencyState.competency_id, CompetencyState.level, func.count())
+            .where(
+                CompetencyState.competency_id.in_(ids),
+                CompetencyState.user_id.in_(active_learner_ids(cohort_id)),
+            )
+            .group_by(CompetencyState.competency_id, CompetencyState.level)
+        ):
+            counts[competency_id][level] = count
+    distributions = [level_distribution(counts[c.id], learners) for c in competencies]
+    return Heatmap(competencies, lines, distributions, learners, page)

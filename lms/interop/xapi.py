@@ -1,0 +1,292 @@
+"""xAPI 1.0.3 statements for learning events: pure builders, plain values in, JSON out.
+
+Each builder returns a complete statement with a client-generated `id` (uuid4), so sending
+it again can never duplicate it in a Learning Record Store. The actor is an *account*
+(`homePage` = the site, `name` = an opaque id derived from the user id with a keyed hash):
+no e-mail address or name leaves the application. Verbs are ADL's, except `earned`
+(ADL has none for credentials; the xAPI registry's is used). Activity ids are the absolute
+URLs of the course pages (docs/interop.md lists them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+XAPI_VERSION = "1.0.3"
+LANGUAGE = "fr-FR"
+
+ADL = "http://adlnet.gov/expapi"
+VERBS: Mapping[str, str] = {
+    "completed": f"{ADL}/verbs/completed",
+    "answered": f"{ADL}/verbs/answered",
+    "passed": f"{ADL}/verbs/passed",
+    "failed": f"{ADL}/verbs/failed",
+    "scored": f"{ADL}/verbs/scored",
+    "earned": "http://id.tincanapi.com/verb/earned",
+}
+ACTIVITY_TYPES: Mapping[str, str] = {
+    "course": f"{ADL}/activities/course",
+    "module": f"{ADL}/activities/module",
+    "lesson": f"{ADL}/activities/lesson",
+    "assessment": f"{ADL}/activities/assessment",
+    "interaction": f"{ADL}/activities/cmi.interaction",
+    "performance": f"{ADL}/activities/performance",
+    "badge": "http://activitystrea.ms/schema/1.0/badge",
+}
+# Our question types as xAPI interaction types (cmi.interaction).
+INTERACTION_TYPES: Mapping[str, str] = {
+    "single": "choice",
+    "multiple": "choice",
+    "true_false": "true-false",
+    "short": "fill-in",
+    "numeric": "numeric",
+    "ordering": "sequencing",
+    "matching": "matching",
+}
+
+
+def actor_name(user_id: int, key: str) -> str:
+    """The opaque, stable account name of a user: HMAC-SHA256(key, user id), 32 hex digits.
+
+    It reveals neither the e-mail address, the name nor the database id.
+    """
+    digest = hmac.new(key.encode(), f"xapi-actor:{user_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds, as LRSs store them: 2026-01-15T09:30:00.000Z."""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def duration(start: datetime, end: datetime) -> str:
+    """An ISO 8601 duration (PT1H2M3S) between two moments (0 when negative)."""
+    seconds = max(0, round((end - start) / timedelta(seconds=1)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    return text + (f"{seconds}S" if seconds or text == "PT" else "")
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where statements come from: the site's base URL and the key of actor names."""
+
+    base_url: str
+    actor_key: str
+
+    def url(self, path: str) -> str:
+        """An absolute URL of the site."""
+        return self.base_url.rstrip("/") + path
+
+    def actor(self, user_id: int) -> dict[str, Any]:
+        """An Agent identified by an account on this site (never an e-mail address)."""
+        return {
+            "objectType": "Agent",
+            "account": {
+                "homePage": self.base_url.rstrip("/"),
+                "name": actor_name(user_id, self.actor_key),
+            },
+        }
+
+
+def _verb(name: str) -> dict[str, Any]:
+    return {"id": VERBS[name], "display": {"en-US": name}}
+
+
+def _activity(
+    activity_id: str, kind: str, name: str | None = None, **definition: Any
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": ACTIVITY_TYPES[kind], **definition}
+    if name:
+        body["name"] = {LANGUAGE: name}
+    return {"objectType": "Activity", "id": activity_id, "definition": body}
+
+
+def _statement(
+    site: Site,
+    user_id: int,
+    verb: str,
+    activity: dict[str, Any],
+    when: datetime,
+    *,
+    result: dict[str, Any] | None = None,
+    parents: list[dict[str, Any]] | None = None,
+    instructor_id: int | None = None,
+    statement_id: str | None = None,
+) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "platform": "Escales",
+        "language": LANGUAGE,
+        "contextActivities": {
+            "grouping": [_activity(site.url("/"), "course", "Escales")],
+        },
+    }
+    if parents:
+        context["contextActivities"]["parent"] = parents
+    if instructor_id is not None:
+        context["instructor"] = site.actor(instructor_id)
+    statement: dict[str, Any] = {
+        "id": statement_id or str(uuid.uuid4()),
+        "actor": site.actor(user_id),
+        "verb": _verb(verb),
+        "object": activity,
+        "context": context,
+        "timestamp": timestamp(when),
+    }
+    if result is not None:
+        statement["result"] = result
+    return statement
+
+
+def module_activity(site: Site, slug: str, title: str | None = None) -> dict[str, Any]:
+    """A module, as an activity: its page."""
+    return _activity(site.url(f"/modules/{slug}"), "module", title)
+
+
+def section_completed(
+    site: Site, user_id: int, module_slug: str, section_slug: str, title: str, when: datetime
+) -> dict[str, Any]:
+    """A learner read a section to the end."""
+    activity = _activity(
+        site.url(f"/modules/{module_slug}/sections/{section_slug}"), "lesson", title
+    )
+    return _statement(
+        site,
+        user_id,
+        "completed",
+        activity,
+        when,
+        result={"completion": True},
+        parents=[module_activity(site, module_slug)],
+    )
+
+
+def question_answered(
+    site: Site,
+    user_id: int,
+    module_slug: str,
+    question_key: str,
+    question_type: str,
+    response: Any,
+    score: float,
+    correct: bool,
+    when: datetime,
+) -> dict[str, Any]:
+    """A learner answered a quiz question (graded at submission)."""
+    activity = _activity(
+        site.url(f"/modules/{module_slug}/quiz/questions/{question_key}"),
+        "interaction",
+        question_key,
+        interactionType=INTERACTION_TYPES.get(question_type, "other"),
+    )
+    result: dict[str, Any] = {"score": {"scaled": round(score, 4)}, "success": correct}
+    text = response_text(response)
+    if text is not None:
+        result["response"] = text
+    return _statement(
+        site,
+        user_id,
+        "answered",
+        activity,
+        when,
+        result=result,
+        parents=[quiz_activity(site, module_slug)],
+    )
+
+
+def quiz_activity(site: Site, module_slug: str) -> dict[str, Any]:
+    """A module's quiz, as an activity."""
+    return _activity(site.url(f"/modules/{module_slug}/quiz"), "assessment")
+
+
+def attempt_finished(
+    site: Site,
+    user_id: int,
+    module_slug: str,
+    score: float,
+    passed: bool,
+    started_at: datetime,
+    submitted_at: datetime,
+) -> dict[str, Any]:
+    """A learner submitted a quiz attempt: `passed` or `failed`, with the score."""
+    return _statement(
+        site,
+        user_id,
+        "passed" if passed else "failed",
+        quiz_activity(site, module_slug),
+        submitted_at,
+        result={
+            "score": {"scaled": round(score, 4)},
+            "success": passed,
+            "completion": True,
+            "duration": duration(started_at, submitted_at),
+        },
+        parents=[module_activity(site, module_slug)],
+    )
+
+
+def practice_reviewed(
+    site: Site,
+    user_id: int,
+    module_slug: str,
+    score: float,
+    accepted: bool,
+    reviewer_id: int | None,
+    when: datetime,
+) -> dict[str, Any]:
+    """A trainer reviewed a learner's practical work: `scored`, success when accepted."""
+    return _statement(
+        site,
+        user_id,
+        "scored",
+        _activity(site.url(f"/modules/{module_slug}/practice"), "performance"),
+        when,
+        result={"score": {"scaled": round(score, 4)}, "success": accepted, "completion": accepted},
+        parents=[module_activity(site, module_slug)],
+        instructor_id=reviewer_id,
+    )
+
+
+def certificate_earned(
+    site: Site,
+    user_id: int,
+    badge_url: str,
+    programme_name: str,
+    verification_url: str,
+    when: datetime,
+) -> dict[str, Any]:
+    """A learner was issued a certificate: `earned` the programme's badge."""
+    return _statement(
+        site,
+        user_id,
+        "earned",
+        _activity(badge_url, "badge", programme_name),
+        when,
+        result={
+            "success": True,
+            "completion": True,
+            "extensions": {site.url("/xapi/extensions/verification"): verification_url},
+        },
+    )
+
+
+def response_text(response: Any) -> str | None:
+    """A response in xAPI's interaction formats: ids joined by `[,]`, pairs as `l[.]r`."""
+    if response is None:
+        return None
+    if isinstance(response, bool):
+        return "true" if response else "false"
+    if isinstance(response, list):
+        return "[,]".join(str(item) for item in response)
+    if isinstance(response, dict):
+        return "[,]".join(
+            f"{left}[.]{right}" for left, right in response.items() if right is not None
+        )
+    return str(response)

@@ -1,0 +1,811 @@
+"""Quiz use cases: start an attempt, save its draft, submit and grade it, read the results.
+
+Each use case runs in one transaction and commits once. Grading is lms.quiz.grading
+(pure), the retake and scoring rules are lms.quiz.rules (pure); this module reads and
+writes the rows around them.
+
+A submitted attempt is final. Submitting it again (a double click, a retried request,
+two tabs) finds it submitted and records nothing: the learner's ModuleProgress row is
+locked first (SELECT ... FOR UPDATE on PostgreSQL), then the attempt row, so two
+submissions for the same learner and module run one after the other, and the second
+one sees the first one's result. The unique constraints on Attempt (user, module,
+idempotency key) and Answer (attempt, question key) are the backstop where the
+database has no row locks (SQLite serialises writers instead).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.competency.services import NewEvidence, record_evidence
+from lms.content.urls import section_url
+from lms.learning.progress import module_progress
+from lms.models import (
+    Answer,
+    Attempt,
+    AttemptStatus,
+    EvidenceSource,
+    Module,
+    ModuleProgress,
+    Question,
+    Section,
+)
+from lms.quiz import grading, rules
+from lms.quiz.forms import InputProblem, field_name, sanitise_draft
+
+#: How many invalid answers a refused API submission reports (a hostile body may hold many).
+MAX_REPORTED_FIELDS = 50
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+class RetakeNotAllowed(Exception):
+    """A new attempt may not start now; `decision` says why and until when."""
+
+    def __init__(self, decision: rules.RetakeDecision) -> None:
+        super().__init__(str(decision.reason))
+        self.decision = decision
+
+
+class InvalidAnswers(Exception):
+    """Answers that cannot be graded: {question id: message}. Nothing was recorded."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("invalid answers")
+        self.fields = fields
+
+
+class AttemptNotFound(LookupError):
+    """No such attempt for this learner and module."""
+
+
+# --- reading the quiz ---------------------------------------------------------------------
+
+
+def find_module(session: Session, slug: str, *, include_retired: bool = False) -> Module | None:
+    """The module with this slug; a retired one only when asked (its attempts stay readable)."""
+    module = session.scalar(select(Module).where(Module.slug == slug))
+    if module is None or (module.retired_at is not None and not include_retired):
+        return None
+    return module
+
+
+def live_questions(session: Session, module_id: int) -> list[Question]:
+    """The module's current (non-retired) questions, in quiz order."""
+    return list(
+        session.scalars(
+            select(Question)
+            .where(Question.module_id == module_id, Question.retired_at.is_(None))
+            .order_by(Question.position)
+        )
+    )
+
+
+def public_questions(questions: Sequence[Question], seed: str | None) -> list[dict[str, Any]]:
+    """What a learner may see of the questions before submitting: never an answer.
+
+    The grading registry's public view (ids, types, options shuffled by `seed`) with its
+    texts replaced by the HTML rendered at load time (sanitised). Numeric questions keep
+    their "unit" as plain text.
+    """
+    views = []
+    for question in questions:
+        view = grading.public_view(question.definition, seed=seed)
+        rendered = question.rendered or {}
+        view["prompt"] = rendered.get("prompt", "")
+        for list_name in ("choices", "items", "left", "right"):
+            if list_name in view:
+                texts = rendered.get(list_name, {})
+                view[list_name] = [
+                    {"id": option["id"], "text": texts.get(option["id"], option["text"])}
+                    for option in view[list_name]
+                ]
+        views.append(view)
+    return views
+
+
+def quiz_for_api(session: Session, module: Module) -> dict[str, Any]:
+    """GET /api/v1/modules/<slug>/quiz: the pass mark and the public questions (no seed:
+    choices in file order, ordering items and matching right sides in a fixed shuffle)."""
+    return {
+        "pass_mark": module.pass_mark,
+        "questions": public_questions(live_questions(session, module.id), seed=None),
+    }
+
+
+# --- the quiz page --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    """One line of a learner's attempt history."""
+
+    id: int
+    number: int
+    status: AttemptStatus
+    started_at: datetime
+    submitted_at: datetime | None
+    score: float | None
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class QuizOverview:
+    """The quiz page: the rules, my attempts, and whether I may start one now."""
+
+    module_slug: str
+    module_title: str
+    question_count: int
+    pass_mark: float
+    max_attempts: int | None
+    retake_wait_minutes: int
+    attempts: list[AttemptSummary]
+    open_attempt_id: int | None
+    decision: rules.RetakeDecision
+    best_score: float | None
+    passed: bool
+
+
+def _summary(attempt: Attempt) -> AttemptSummary:
+    return AttemptSummary(
+        id=attempt.id,
+        number=attempt.number,
+        status=attempt.status,
+        started_at=attempt.started_at,
+        submitted_at=attempt.submitted_at,
+        score=attempt.score,
+        passed=attempt.passed,
+    )
+
+
+def _my_attempts(session: Session, user_id: int, module_id: int) -> list[Attempt]:
+    return list(
+        session.scalars(
+            select(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.module_id == module_id)
+            .order_by(Attempt.number.desc(), Attempt.id.desc())
+        )
+    )
+
+
+def _decision(attempts: Sequence[Attempt], module: Module, now: datetime) -> rules.RetakeDecision:
+    submitted = [a.submitted_at for a in attempts if a.submitted_at is not None]
+    return rules.retake_decision(
+        attempts_started=len(attempts),
+        last_submitted_at=max(submitted, default=None),
+        max_attempts=module.max_attempts,
+        retake_wait_minutes=module.retake_wait_minutes,
+        now=now,
+    )
+
+
+def quiz_overview(session: Session, user_id: int, module: Module, now: datetime) -> QuizOverview:
+    """Everything the quiz page shows, for one learner (their whole history, newest first)."""
+    attempts = _my_attempts(session, user_id, module.id)
+    open_attempt = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
+    scores = [a.score for a in attempts if a.score is not None]
+    return QuizOverview(
+        module_slug=module.slug,
+        module_title=module.title,
+        question_count=len(live_questions(session, module.id)),
+        pass_mark=module.pass_mark,
+        max_attempts=module.max_attempts,
+        retake_wait_minutes=module.retake_wait_minutes,
+        attempts=[_summary(a) for a in attempts],
+        open_attempt_id=open_attempt.id if open_attempt else None,
+        decision=_decision(attempts, module, now),
+        best_score=max(scores, default=None),
+        passed=any(a.passed for a in attempts),
+    )
+
+
+def retake_decision_for(
+    session: Session, user_id: int, module: Module, now: datetime
+) -> rules.RetakeDecision:
+    """Whether the learner may start another attempt on the module now."""
+    return _decision(_my_attempts(session, user_id, module.id), module, now)
+
+
+def new_idempotency_key() -> str:
+    """A random key for a form that must not act twice."""
+    return secrets.token_urlsafe(24)
+
+
+def _lock_progress(session: Session, user_id: int, module_id: int) -> ModuleProgress:
+    """The learner's progress row for the module, locked until commit.
+
+    Every quiz write for a learner and module takes this lock first, so they run one at
+    a time (PostgreSQL; SQLite serialises writers anyway). populate_existing: the row may
+    have changed while we waited for the lock.
+    """
+    row = module_progress(session, user_id, module_id)
+    locked = session.scalar(
+        select(ModuleProgress)
+        .where(ModuleProgress.id == row.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert locked is not None
+    return locked
+
+
+def start_attempt(
+    session: Session, user_id: int, module: Module, idempotency_key: str, now: datetime
+) -> Attempt:
+    """Start an attempt, or return the one already open (or already made with this key).
+
+    Raises RetakeNotAllowed when the module's limits refuse a new attempt. Commits.
+    """
+    _lock_progress(session, user_id, module.id)
+    attempts = _my_attempts(session, user_id, module.id)
+    for attempt in attempts:
+        if (
+            attempt.status == AttemptStatus.IN_PROGRESS
+            or attempt.idempotency_key == idempotency_key
+        ):
+            session.commit()
+            return attempt
+    decision = _decision(attempts, module, now)
+    if not decision.allowed:
+        session.rollback()
+        raise RetakeNotAllowed(decision)
+    attempt = Attempt(
+        user_id=user_id,
+        module_id=module.id,
+        idempotency_key=idempotency_key,
+        number=len(attempts) + 1,
+        status=AttemptStatus.IN_PROGRESS,
+        seed=secrets.token_hex(8),
+        draft={},
+        started_at=now,
+        pass_mark=module.pass_mark,
+    )
+    session.add(attempt)
+    session.commit()
+    return attempt
+
+
+def own_attempt(session: Session, user_id: int, module: Module, attempt_id: int) -> Attempt | None:
+    """The attempt if it belongs to this learner and module; None otherwise (shown as 404)."""
+    return session.scalar(
+        select(Attempt).where(
+            Attempt.id == attempt_id, Attempt.user_id == user_id, Attempt.module_id == module.id
+        )
+    )
+
+
+# --- the attempt form -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionField:
+    """A radio, a checkbox, or a select row (an ordering item, a matching left item)."""
+
+    id: str
+    html: str  # sanitised HTML rendered at load time
+    text: str  # the same as plain text, for <option> elements
+    dom_id: str
+    name: str
+    value: str | None = None  # the position or right id chosen, for selects
+    checked: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionField:
+    """One question of the attempt form, ready for the template (no answer in it)."""
+
+    number: int
+    id: str
+    type: str
+    prompt_html: str
+    dom_id: str
+    name: str
+    options: list[OptionField] = field(default_factory=list)
+    targets: list[tuple[str, str]] = field(default_factory=list)  # matching: (right id, text)
+    positions: list[str] = field(default_factory=list)  # ordering: "1".."n"
+    value: str = ""  # short and numeric: the text; true_false: "true" | "false" | ""
+    unit: str | None = None
+    problem: InputProblem | None = None
+
+
+def _plain(html: str) -> str:
+    """Text of a rendered fragment, for <option> elements (which cannot hold markup)."""
+    return Markup(html).striptags()
+
+
+def attempt_form(
+    questions: Sequence[Question],
+    attempt: Attempt,
+    widgets: Mapping[str, Any] | None = None,
+    problems: Mapping[str, InputProblem] | None = None,
+) -> list[QuestionField]:
+    """The attempt's questions as form fields, shuffled by the attempt's seed (stable on
+    reload), filled with `widgets` (posted values) or else the saved draft."""
+    definitions = [q.definition for q in questions]
+    values = widgets if widgets is not None else sanitise_draft(definitions, attempt.draft)
+    problems = problems or {}
+    views = public_questions(questions, seed=attempt.seed)
+    return [
+        _question_field(number, view, values.get(str(view["id"])), problems.get(str(view["id"])))
+        for number, view in enumerate(views, start=1)
+    ]
+
+
+def _question_field(
+    number: int, view: Mapping[str, Any], value: Any, problem: InputProblem | None
+) -> QuestionField:
+    qid, qtype = str(view["id"]), view["type"]
+    dom_id = f"q{number}"
+    base = {
+        "number": number,
+        "id": qid,
+        "type": qtype,
+        "prompt_html": view["prompt"],
+        "dom_id": dom_id,
+        "name": field_name(qid),
+        "problem": problem,
+    }
+    if qtype in ("single", "multiple"):
+        ticked = set(value or []) if qtype == "multiple" else {value}
+        options = [
+            OptionField(
+                id=c["id"],
+                html=c["text"],
+                text=_plain(c["text"]),
+                dom_id=f"{dom_id}-{index}",
+                name=field_name(qid),
+                checked=c["id"] in ticked,
+            )
+            for index, c in enumerate(view["choices"])
+        ]
+        return QuestionField(**base, options=options)
+    if qtype == "ordering":
+        positions = [str(n) for n in range(1, len(view["items"]) + 1)]
+        chosen = value or {}
+        options = [
+            OptionField(
+                id=item["id"],
+                html=item["text"],
+                text=_plain(item["text"]),
+                dom_id=f"{dom_id}-{index}",
+                name=field_name(qid, item["id"]),
+                value=chosen.get(item["id"]),
+            )
+            for index, item in enumerate(view["items"])
+        ]
+        return QuestionField(**base, options=options, positions=positions)
+    if qtype == "matching":
+        chosen = value or {}
+        options = [
+            OptionField(
+                id=left["id"],
+                html=left["text"],
+                text=_plain(left["text"]),
+                dom_id=f"{dom_id}-{index}",
+                name=field_name(qid, left["id"]),
+                value=chosen.get(left["id"]),
+            )
+            for index, left in enumerate(view["left"])
+        ]
+        targets = [(right["id"], _plain(right["text"])) for right in view["right"]]
+        return QuestionField(**base, options=options, targets=targets)
+    return QuestionField(**base, value=value or "", unit=view.get("unit"))
+
+
+def save_draft(session: Session, attempt: Attempt, widgets: Mapping[str, Any]) -> bool:
+    """Keep the learner's unsubmitted answers; False (nothing saved) once submitted. Commits."""
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return False
+    attempt.draft = dict(widgets)
+    session.commit()
+    return True
+
+
+# --- submitting -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    """The submitted attempt, and whether this call graded it (False: it already was)."""
+
+    attempt: Attempt
+    graded_now: bool
+
+
+def submit_attempt(
+    session: Session,
+    user_id: int,
+    module: Module,
+    attempt_id: int,
+    responses: Mapping[str, Any],
+    submitted_at: datetime,
+) -> SubmitOutcome:
+    """Grade an open attempt with `responses` ({question id: response}; missing or None:
+    unanswered, score 0) and record everything in one transaction.
+
+    An attempt already submitted is returned as it is, with nothing recorded.
+    Raises AttemptNotFound if the attempt is not this learner's for this module.
+    """
+    try:
+        progress = _lock_progress(session, user_id, module.id)
+        attempt = _locked_attempt(session, user_id, module.id, attempt_id)
+        if attempt.status == AttemptStatus.SUBMITTED:
+            session.rollback()  # release the locks; nothing to record
+            return SubmitOutcome(attempt, graded_now=False)
+        _grade_and_record(session, attempt, module, progress, responses, submitted_at)
+        session.commit()
+    except IntegrityError:
+        # Another transaction graded it first (the Answer unique constraint caught us).
+        session.rollback()
+        attempt = _locked_attempt(session, user_id, module.id, attempt_id)
+        already_submitted = attempt.status == AttemptStatus.SUBMITTED
+        session.rollback()
+        if not already_submitted:
+            raise
+        return SubmitOutcome(attempt, graded_now=False)
+    return SubmitOutcome(attempt, graded_now=True)
+
+
+def _locked_attempt(session: Session, user_id: int, module_id: int, attempt_id: int) -> Attempt:
+    attempt = session.scalar(
+        select(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.user_id == user_id, Attempt.module_id == module_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if attempt is None:
+        session.rollback()
+        raise AttemptNotFound(attempt_id)
+    return attempt
+
+
+def check_api_answers(questions: Sequence[Question], answers: Mapping[str, Any]) -> dict[str, str]:
+    """{question id: message} for unknown question ids and malformed responses.
+
+    A missing answer, or null, is not an error: that question is unanswered (score 0).
+    """
+    definitions = {str(q.definition["id"]): q.definition for q in questions}
+    fields: dict[str, str] = {}
+    for qid, response in answers.items():
+        if len(fields) >= MAX_REPORTED_FIELDS:
+            break
+        shown = qid[:100]
+        definition = definitions.get(qid)
+        if definition is None:
+            fields[shown] = "unknown question id"
+        elif response is not None and (message := grading.check_response(definition, response)):
+            fields[shown] = message
+    return fields
+
+
+def submit_new_attempt(
+    session: Session,
+    user_id: int,
+    module: Module,
+    idempotency_key: str,
+    answers: Mapping[str, Any],
+    submitted_at: datetime,
+) -> SubmitOutcome:
+    """Start and submit an attempt in one go (the API).
+
+    The same key again returns the attempt it made, whatever the answers. Raises
+    InvalidAnswers (nothing recorded) or RetakeNotAllowed. Commits once.
+    """
+    existing = _attempt_by_key(session, user_id, module.id, idempotency_key)
+    if existing is not None and existing.status == AttemptStatus.SUBMITTED:
+        return SubmitOutcome(existing, graded_now=False)
+    questions = live_questions(session, module.id)
+    fields = check_api_answers(questions, answers)
+    if fields:
+        session.rollback()
+        raise InvalidAnswers(fields)
+    try:
+        progress = _lock_progress(session, user_id, module.id)
+        attempt = _attempt_by_key(session, user_id, module.id, idempotency_key, lock=True)
+        if attempt is None:
+            attempts = _my_attempts(session, user_id, module.id)
+            decision = _decision(attempts, module, submitted_at)
+            if not decision.allowed:
+                session.rollback()
+                raise RetakeNotAllowed(decision)
+            attempt = Attempt(
+                user_id=user_id,
+                module_id=module.id,
+                idempotency_key=idempotency_key,
+                number=len(attempts) + 1,
+                status=AttemptStatus.IN_PROGRESS,
+                seed=secrets.token_hex(8),
+                draft={},
+                started_at=submitted_at,
+                pass_mark=module.pass_mark,
+            )
+            session.add(attempt)
+            session.flush()
+        elif attempt.status == AttemptStatus.SUBMITTED:
+            session.rollback()
+            return SubmitOutcome(attempt, graded_now=False)
+        _grade_and_record(session, attempt, module, progress, answers, submitted_at, questions)
+        session.commit()
+    except IntegrityError:
+        # A concurrent request with the same key made the attempt first.
+        session.rollback()
+        existing = _attempt_by_key(session, user_id, module.id, idempotency_key)
+        already_submitted = existing is not None and existing.status == AttemptStatus.SUBMITTED
+        session.rollback()
+        if existing is None or not already_submitted:
+            raise
+        return SubmitOutcome(existing, graded_now=False)
+    return SubmitOutcome(attempt, graded_now=True)
+
+
+def _attempt_by_key(
+    session: Session, user_id: int, module_id: int, key: str, *, lock: bool = False
+) -> Attempt | None:
+    query = select(Attempt).where(
+        Attempt.user_id == user_id, Attempt.module_id == module_id, Attempt.idempotency_key == key
+    )
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query.execution_options(populate_existing=True))
+
+
+def _grade_and_record(
+    session: Session,
+    attempt: Attempt,
+    module: Module,
+    progress: ModuleProgress,
+    responses: Mapping[str, Any],
+    submitted_at: datetime,
+    questions: Sequence[Question] | None = None,
+) -> None:
+    """Grade every current question, store the answers with their snapshots, score the
+    attempt, update the progress summary and record the evidence. The caller commits."""
+    if questions is None:
+        questions = live_questions(session, module.id)
+    section_titles = dict(
+        session.execute(
+            select(Section.slug, Section.title).where(Section.module_id == module.id)
+        ).all()
+    )
+    answers: list[tuple[Question, Answer]] = []
+    for position, question in enumerate(questions, start=1):
+        response = responses.get(str(question.definition["id"]))
+        result = grading.grade(question.definition, response)
+        answer = Answer(
+            question_id=question.id,
+            question_key=question.key,
+            position=position,
+            snapshot=_snapshot(question, section_titles),
+            response=response,
+            score=result.score,
+            correct=result.correct,
+            feedback=[
+                {"key": part.key, "correct": part.correct, "message": part.message}
+                for part in result.parts
+            ],
+        )
+        attempt.answers.append(answer)
+        answers.append((question, answer))
+    attempt.score = rules.attempt_score([answer.score for _, answer in answers])
+    attempt.passed = rules.is_passed(attempt.score, attempt.pass_mark)
+    attempt.status = AttemptStatus.SUBMITTED
+    attempt.submitted_at = submitted_at
+    attempt.draft = {}
+    session.flush()  # answer ids for the evidence; the unique constraints apply here
+    _update_progress(progress, attempt.score, attempt.passed, submitted_at)
+    record_evidence(
+        session,
+        attempt.user_id,
+        [
+            NewEvidence(
+                competency_code=competency["code"],
+                source=EvidenceSource.QUIZ,
+                score=answer.score,
+                weight=float(competency.get("weight", 1.0)),
+                key=f"{module.slug}/{question.key}",
+                occurred_at=submitted_at,  # when the learner submitted, not when graded
+                module_id=module.id,
+                answer_id=answer.id,
+            )
+            for question, answer in answers
+            for competency in question.competencies
+        ],
+    )
+
+
+def _snapshot(question: Question, section_titles: Mapping[str, str]) -> dict[str, Any]:
+    """The question as it was answered: what the feedback page shows, whatever changes later."""
+    section = None
+    if question.section_slug:
+        section = {
+            "slug": question.section_slug,
+            "title": section_titles.get(question.section_slug, question.section_slug),
+        }
+    return {
+        "key": question.key,
+        "type": question.type,
+        "definition": question.definition,
+        "rendered": question.rendered,
+        "competencies": question.competencies,
+        "section": section,
+        "content_hash": question.content_hash,
+    }
+
+
+def _update_progress(
+    progress: ModuleProgress, score: float, passed: bool, submitted_at: datetime
+) -> None:
+    summary = rules.summary_after_attempt(
+        rules.QuizSummary(
+            attempts=progress.quiz_attempts or 0,
+            failures=progress.quiz_failures or 0,
+            best_score=progress.quiz_best_score,
+            passed_at=progress.quiz_passed_at,
+        ),
+        score=score,
+        passed=passed,
+        submitted_at=submitted_at,
+    )
+    progress.quiz_attempts = summary.attempts
+    progress.quiz_failures = summary.failures
+    progress.quiz_best_score = summary.best_score
+    progress.quiz_passed_at = summary.passed_at
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """Feedback on one choice, item or pair of an answer."""
+
+    label_html: str
+    correct: bool
+    message: str  # a constant of lms.quiz.types ("Out of place.") to translate, or ""
+    feedback_html: str = ""  # the author's feedback on a choice, rendered
+    ticked: bool | None = None  # multiple choice: whether the learner ticked this choice
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """One graded answer, read from its snapshot."""
+
+    number: int
+    key: str
+    type: str
+    prompt_html: str
+    answered: bool
+    my_answer: str
+    expected: str
+    score: float
+    correct: bool
+    explanation_html: str
+    section_title: str | None
+    section_url: str | None
+    parts: list[PartResult]
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """A submitted attempt as the feedback page and the API show it."""
+
+    id: int
+    module_slug: str
+    number: int
+    score: float
+    passed: bool
+    pass_mark: float
+    submitted_at: datetime
+    questions: list[QuestionResult]
+
+
+def attempt_result(session: Session, attempt: Attempt, module_slug: str) -> AttemptResult:
+    """The feedback of a submitted attempt, from the answers' snapshots only."""
+    answers = session.scalars(
+        select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.position)
+    )
+    assert attempt.score is not None and attempt.submitted_at is not None
+    return AttemptResult(
+        id=attempt.id,
+        module_slug=module_slug,
+        number=attempt.number,
+        score=attempt.score,
+        passed=bool(attempt.passed),
+        pass_mark=attempt.pass_mark,
+        submitted_at=attempt.submitted_at,
+        questions=[_question_result(answer, module_slug) for answer in answers],
+    )
+
+
+def _question_result(answer: Answer, module_slug: str) -> QuestionResult:
+    snapshot = answer.snapshot
+    definition = snapshot["definition"]
+    rendered = snapshot.get("rendered") or {}
+    section = snapshot.get("section")
+    return QuestionResult(
+        number=answer.position,
+        key=answer.question_key,
+        type=snapshot["type"],
+        prompt_html=rendered.get("prompt", ""),
+        answered=answer.response is not None,
+        my_answer=grading.describe_response(definition, answer.response),
+        expected=grading.describe_answer(definition),
+        score=answer.score,
+        correct=answer.correct,
+        explanation_html=rendered.get("explanation", ""),
+        section_title=section["title"] if section else None,
+        section_url=section_url(module_slug, section["slug"]) if section else None,
+        parts=_part_results(snapshot, answer.feedback, answer.response),
+    )
+
+
+def _part_results(
+    snapshot: Mapping[str, Any], feedback: Sequence[Mapping[str, Any]], response: Any
+) -> list[PartResult]:
+    """Per-part feedback worth showing: choices (with the author's feedback), items out of
+    place, wrong or missing matches. Single-value types have nothing more to say."""
+    rendered = snapshot.get("rendered") or {}
+    qtype = snapshot["type"]
+    labels_by_type = {
+        "single": "choices",
+        "multiple": "choices",
+        "ordering": "items",
+        "matching": "left",
+    }
+    labels = rendered.get(labels_by_type.get(qtype, ""), {})
+    parts = []
+    for part in feedback:
+        key = str(part.get("key"))
+        if key not in labels:
+            continue
+        correct = bool(part.get("correct"))
+        if qtype in ("ordering", "matching") and correct:
+            continue  # only what needs fixing
+        feedback_html = (
+            rendered.get("feedback", {}).get(key, "") if qtype in ("single", "multiple") else ""
+        )
+        parts.append(
+            PartResult(
+                label_html=labels[key],
+                correct=correct,
+                message=str(part.get("message", "")) if not feedback_html else "",
+                feedback_html=feedback_html,
+                ticked=key in response
+                if qtype == "multiple" and isinstance(response, list)
+                else None,
+            )
+        )
+    return parts
+
+
+# --- my attempts (API) ----------------------------------------------------------------------
+
+
+def submitted_attempts(
+    session: Session, user_id: int, limit: int, after: tuple[datetime, int] | None
+) -> list[tuple[Attempt, str]]:
+    """My submitted attempts, newest submission first, with their module slug; keyset
+    pagination after (submitted_at, id) of the previous page's last attempt."""
+    query = (
+        select(Attempt, Module.slug)
+        .join(Module, Module.id == Attempt.module_id)
+        .where(Attempt.user_id == user_id, Attempt.status == AttemptStatus.SUBMITTED)
+        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+        .limit(limit)
+    )
+    if after is not None:
+        at, attempt_id = after
+        query = query.where(
+            (Attempt.submitted_at < at) | ((Attempt.submitted_at == at) & (Attempt.id < attempt_id))
+        )
+    return [(attempt, slug) for attempt, slug in session.execute(query)]

@@ -1,0 +1,115 @@
+"""xAPI statement builders: account actors, ADL verbs, activity URLs, results."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from lms.interop import xapi
+
+SITE = xapi.Site(base_url="https://escales.example/", actor_key="secret")
+WHEN = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
+
+
+def test_the_actor_is_an_opaque_stable_account_never_an_email():
+    actor = SITE.actor(42)
+    assert actor == {
+        "objectType": "Agent",
+        "account": {"homePage": "https://escales.example", "name": xapi.actor_name(42, "secret")},
+    }
+    assert len(actor["account"]["name"]) == 32
+    assert xapi.actor_name(42, "secret") == xapi.actor_name(42, "secret")
+    assert xapi.actor_name(42, "secret") != xapi.actor_name(43, "secret")
+    assert xapi.actor_name(42, "secret") != xapi.actor_name(42, "other key")
+    assert "42" not in actor["account"]["name"]
+
+
+def test_section_completed():
+    statement = xapi.section_completed(SITE, 7, "au-service", "introduction", "Introduction", WHEN)
+    assert uuid.UUID(statement["id"]).version == 4
+    assert statement["verb"] == {
+        "id": "http://adlnet.gov/expapi/verbs/completed",
+        "display": {"en-US": "completed"},
+    }
+    assert (
+        statement["object"]["id"]
+        == "https://escales.example/modules/au-service/sections/introduction"
+    )
+    assert statement["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/lesson"
+    assert statement["timestamp"] == "2026-01-15T09:30:00.000Z"
+    assert (
+        statement["context"]["contextActivities"]["parent"][0]["id"]
+        == "https://escales.example/modules/au-service"
+    )
+
+
+def test_each_statement_gets_its_own_id():
+    first = xapi.section_completed(SITE, 7, "m", "s", "S", WHEN)
+    second = xapi.section_completed(SITE, 7, "m", "s", "S", WHEN)
+    assert first["id"] != second["id"]
+
+
+def test_question_answered_carries_score_success_and_response():
+    statement = xapi.question_answered(
+        SITE, 7, "au-service", "piliers", "multiple", ["a", "c"], 0.5, False, WHEN
+    )
+    assert statement["verb"]["id"].endswith("/answered")
+    assert (
+        statement["object"]["id"]
+        == "https://escales.example/modules/au-service/quiz/questions/piliers"
+    )
+    assert statement["object"]["definition"]["interactionType"] == "choice"
+    assert statement["result"] == {"score": {"scaled": 0.5}, "success": False, "response": "a[,]c"}
+
+
+def test_attempt_passed_and_failed_with_duration():
+    passed = xapi.attempt_finished(
+        SITE, 7, "m", 0.8, True, WHEN - timedelta(minutes=3, seconds=5), WHEN
+    )
+    failed = xapi.attempt_finished(SITE, 7, "m", 0.4, False, WHEN, WHEN)
+    assert passed["verb"]["id"] == "http://adlnet.gov/expapi/verbs/passed"
+    assert passed["result"] == {
+        "score": {"scaled": 0.8},
+        "success": True,
+        "completion": True,
+        "duration": "PT3M5S",
+    }
+    assert failed["verb"]["id"] == "http://adlnet.gov/expapi/verbs/failed"
+    assert failed["result"]["duration"] == "PT0S"
+    assert passed["object"]["id"] == "https://escales.example/modules/m/quiz"
+
+
+def test_practice_review_names_the_instructor_by_account_too():
+    statement = xapi.practice_reviewed(SITE, 7, "m", 0.75, True, 3, WHEN)
+    assert statement["verb"]["id"].endswith("/scored")
+    assert statement["context"]["instructor"] == SITE.actor(3)
+    assert statement["result"]["success"] is True
+
+
+def test_certificate_earned():
+    statement = xapi.certificate_earned(
+        SITE,
+        7,
+        "https://escales.example/orgs/o/programmes/1/badge.json",
+        "Parcours",
+        "https://escales.example/certificates/abc",
+        WHEN,
+    )
+    assert statement["verb"]["id"] == "http://id.tincanapi.com/verb/earned"
+    assert statement["object"]["definition"]["name"] == {"fr-FR": "Parcours"}
+
+
+def test_statements_are_plain_json():
+    statement = xapi.question_answered(
+        SITE, 7, "m", "q", "matching", {"l1": "r2", "l2": None}, 1.0, True, WHEN
+    )
+    assert json.loads(json.dumps(statement)) == statement
+    assert statement["result"]["response"] == "l1[.]r2"
+
+
+def test_response_text_formats():
+    assert xapi.response_text(True) == "true"
+    assert xapi.response_text(66.5) == "66.5"
+    assert xapi.response_text(None) is None
+    assert xapi.duration(WHEN, WHEN + timedelta(hours=1, seconds=2)) == "PT1H2S"
