@@ -133,15 +133,20 @@ class CompetencyPage(BaseModel):
     next_cursor: str | None
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+
+
 def _after(cursor: str | None) -> int:
+    """The id a page starts after, from its cursor (0 for the first page)."""
     if cursor is None:
         return 0
     try:
-        return int(cursor)
+        after = int(cursor)
     except ValueError:
-        raise ApiError(
-            422, "validation_error", "The cursor is invalid.", {"cursor": "invalid"}
-        ) from None
+        after = -1
+    if not 0 <= after <= MAX_ID:
+        raise ApiError(422, "validation_error", "The cursor is invalid.", {"cursor": "invalid"})
+    return after
 
 
 Line = TypeVar("Line", dashboards.ProgressLine, dashboards.HeatmapLine)

@@ -22,6 +22,8 @@ from lms.interop.xapi_services import (
 
 # --- CASE 1.1 ----------------------------------------------------------------------------------
 
+#: The largest id the database stores (a 32-bit INTEGER column on PostgreSQL).
+MAX_ID = 2**31 - 1
 _ID = "0c6f4f1e-6a53-5a3e-9a0e-3f1f7f1b2a10"
 _CHANGED = "2026-01-15T09:30:00Z"
 
@@ -170,10 +172,16 @@ class StatementQuery(BaseModel):
     """Whose statements, over which period, and which page."""
 
     user: int | None = Field(
-        default=None, ge=1, description="A learner's id (yourself, or a learner you train)."
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="A learner's id (yourself, or a learner you train).",
     )
     cohort: int | None = Field(
-        default=None, ge=1, description="A cohort you follow: its learners' statements."
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="A cohort you follow: its learners' statements.",
     )
     since: datetime | None = Field(
         default=None,

@@ -36,6 +36,7 @@ from lms.certification.rules import (
     ModuleTarget,
     ProgrammeTargets,
 )
+from lms.competency.services import PROFILE_CHANGE_HOOKS
 from lms.i18n import N_
 from lms.mail import send_mail
 from lms.models import (
@@ -1076,3 +1077,7 @@ def export_certificates(user: User) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+# Automatic programmes issue as soon as new evidence makes a learner eligible.
+PROFILE_CHANGE_HOOKS.append(auto_issue_for)

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.access import ASSIGNABLE_ROLES
@@ -209,7 +209,7 @@ def _existing_accounts(
             CohortMembership,
             (CohortMembership.user_id == User.id) & (CohortMembership.cohort_id == cohort.id),
         )
-        .where(func.lower(User.email).in_(emails))
+        .where(User.email.in_(emails))  # stored normalised (lms.auth.services)
     )
     accounts = {}
     for user, membership in session.execute(query):
@@ -238,6 +238,25 @@ def check_file(session: Session, cohort: Cohort, actor: User, text: str) -> Impo
     )
 
 
+def _users_by_email(session: Session, emails: list[str]) -> dict[str, User]:
+    if not emails:
+        return {}
+    return {
+        user.email: user for user in session.scalars(select(User).where(User.email.in_(emails)))
+    }
+
+
+def _memberships_by_user(
+    session: Session, cohort_id: int, user_ids: list[int]
+) -> dict[int, CohortMembership]:
+    if not user_ids:
+        return {}
+    query = select(CohortMembership).where(
+        CohortMembership.cohort_id == cohort_id, CohortMembership.user_id.in_(user_ids)
+    )
+    return {membership.user_id: membership for membership in session.scalars(query)}
+
+
 @dataclass(frozen=True)
 class ImportResult:
     """What an import did: its plan, and the new accounts to invite."""
@@ -258,53 +277,35 @@ def import_file(session: Session, cohort: Cohort, actor: User, text: str) -> Imp
     if not plan.ok:
         return ImportResult(plan, [], imported=False)
     wanted = [row for row in plan.rows if row.action != ImportAction.ALREADY]
-    users = (
-        {
-            user.email: user
-            for user in session.scalars(
-                select(User).where(User.email.in_([r.email for r in wanted]))
-            )
-        }
-        if wanted
-        else {}
-    )
-    memberships = (
-        {
-            m.user_id: m
-            for m in session.scalars(
-                select(CohortMembership).where(
-                    CohortMembership.cohort_id == cohort.id,
-                    CohortMembership.user_id.in_([u.id for u in users.values()]),
-                )
-            )
-        }
-        if users
-        else {}
-    )
+    users = _users_by_email(session, [row.email for row in wanted])
+    memberships = _memberships_by_user(session, cohort.id, [u.id for u in users.values()])
     created: list[User] = []
-    for row in wanted:
-        role = CohortRole(row.cohort_role)
-        user = users.get(row.email)
-        if user is None:
-            user = create_user(
-                row.email,
-                row.name,
-                None,
-                role=Role.TRAINER if role == CohortRole.TRAINER else Role.LEARNER,
-                organisation=cohort.organisation,
-            )
-            created.append(user)
-        else:
-            if user.organisation_id is None:
-                user.organisation_id = cohort.organisation_id
-            if row.promote:
-                user.role = Role.TRAINER
-        membership = memberships.get(user.id) if user.id is not None else None
-        if membership is None:
-            session.add(CohortMembership(cohort=cohort, user=user, role=role))
-        else:
-            membership.removed_at = None
-            membership.role = role
+    # Lines are checked already: no flush before each account's uniqueness check, one
+    # batch of inserts at the commit.
+    with session.no_autoflush:
+        for row in wanted:
+            role = CohortRole(row.cohort_role)
+            user = users.get(row.email)
+            if user is None:
+                user = create_user(
+                    row.email,
+                    row.name,
+                    None,
+                    role=Role.TRAINER if role == CohortRole.TRAINER else Role.LEARNER,
+                    organisation=cohort.organisation,
+                )
+                created.append(user)
+            else:
+                if user.organisation_id is None:
+                    user.organisation_id = cohort.organisation_id
+                if row.promote:
+                    user.role = Role.TRAINER
+            membership = memberships.get(user.id) if user.id is not None else None
+            if membership is None:
+                session.add(CohortMembership(cohort=cohort, user=user, role=role))
+            else:
+                membership.removed_at = None
+                membership.role = role
     record_audit(
         session,
         actor=actor,

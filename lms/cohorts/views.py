@@ -52,6 +52,7 @@ from lms.quiz.services import attempt_result
 bp = Blueprint("cohorts", __name__)
 
 STAFF = (Role.TRAINER, Role.ORG_ADMIN)  # admins hold every role
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
 def _db() -> Session:
@@ -79,6 +80,12 @@ def _learner(cohort: Cohort, user_id: int) -> User:
 
 def _page_number() -> int:
     return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+def _id_arg(name: str) -> int | None:
+    """An id from the query string; None when missing or out of the range of database ids."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
 
 
 def _list_url(endpoint: str, cohort_id: int, query: rules.LearnerQuery, **changes: object) -> str:
@@ -655,8 +662,8 @@ def export_attempts(cohort_id: int) -> Response:
 @access.role_required(*STAFF)
 def review_queue() -> str:
     """Practical work waiting for review in my cohorts, oldest first."""
-    cohort_id = request.args.get("cohort", type=int)
-    module_id = request.args.get("module", type=int)
+    cohort_id = _id_arg("cohort")
+    module_id = _id_arg("module")
     page = reviews.review_queue(
         _db(),
         current_user,

@@ -60,6 +60,10 @@ from lms.models import (
 )
 from lms.models.base import utcnow
 
+# Called (session, user_id) after a learner's profile changed, in the same transaction:
+# other areas react without this module knowing them (certification auto-issue).
+PROFILE_CHANGE_HOOKS: list[Callable[[Session, int], object]] = []
+
 
 @dataclass(frozen=True)
 class NewEvidence:
@@ -124,6 +128,9 @@ def record_evidence(session: Session, user_id: int, items: Sequence[NewEvidence]
         touched.add(competency_id)
     session.flush()
     recompute_states(session, user_id, touched)
+    if touched:
+        for hook in PROFILE_CHANGE_HOOKS:
+            hook(session, user_id)
 
 
 def _as_item(code: str, row: Evidence) -> EvidenceItem:

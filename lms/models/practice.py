@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base, UTCDateTime, utcnow
@@ -26,6 +26,8 @@ class PracticeSubmission(Base):
     """One version of a learner's practical work for a module."""
 
     __tablename__ = "practice_submission"
+    # Two concurrent saves cannot both create the same version.
+    __table_args__ = (UniqueConstraint("user_id", "practice_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)

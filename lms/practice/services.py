@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import safe_join
 
+from lms import access
 from lms.competency.services import NewEvidence, record_evidence
 from lms.content.rendering import render_markdown
 from lms.i18n import N_
@@ -528,11 +529,15 @@ def remove_attachment(session: Session, user_id: int, attachment_id: int) -> str
 def can_view_submission(user: User, submission: PracticeSubmission) -> bool:
     """Who may see a learner's work and download its files: the learner and admins.
 
-    The cohorts area extends this to the trainers of the learner's cohorts.
+    Trainers of the learner's cohorts and org admins of their organisation may too.
     """
     if not user.is_authenticated or not user.is_active:
         return False
-    return submission.user_id == user.id or user.role == Role.ADMIN
+    return (
+        submission.user_id == user.id
+        or user.role == Role.ADMIN
+        or access.trains_learner(user, submission.user_id)
+    )
 
 
 @dataclass(frozen=True)

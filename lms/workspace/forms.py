@@ -101,6 +101,8 @@ class RowForm(Form):
     typed: tuple[str, ...] = ()
     #: Fields sent to the schema.
     sent: tuple[str, ...] = ()
+    #: The field that names the row (shown wider).
+    primary = ""
 
     remove = BooleanField(_l("Remove this row"))
 
@@ -124,6 +126,7 @@ class RowForm(Form):
 class ActivityRow(RowForm):
     """An activity and its key economic data."""
 
+    primary = "name"
     typed = ("name", "description", "costs", "budget", "revenue", "staff_fte", "volunteer_hours")
     sent = typed
     name = StringField(_l("Activity"))
@@ -138,6 +141,7 @@ class ActivityRow(RowForm):
 class ResourceRow(RowForm):
     """A resource of the year."""
 
+    primary = "label"
     typed = ("label", "funder", "amount")
     sent = ("label", "family", "funder", "amount", "multi_year", "public_policy")
     label = StringField(_l("Resource"))
@@ -157,6 +161,7 @@ class ResourceRow(RowForm):
 class AllianceRow(RowForm):
     """A partner and the form of the relation."""
 
+    primary = "partner"
     typed = ("partner", "they_bring", "we_bring")
     sent = ("partner", "kind", "form", "they_bring", "we_bring")
     partner = StringField(_l("Partner"))
@@ -169,6 +174,7 @@ class AllianceRow(RowForm):
 class IssueRow(RowForm):
     """A key issue."""
 
+    primary = "title"
     typed = ("title", "statement")
     sent = typed
     title = StringField(_l("Key issue"))
@@ -178,6 +184,7 @@ class IssueRow(RowForm):
 class LeverRow(RowForm):
     """A lever, its impact, its feasibility and the decision."""
 
+    primary = "title"
     typed = ("title", "description")
     sent = ("title", "pillar", "description", "impact", "feasibility", "decision")
     title = StringField(_l("Lever"))
@@ -195,6 +202,7 @@ class LeverRow(RowForm):
 class MilestoneRow(RowForm):
     """A milestone of the trajectory."""
 
+    primary = "title"
     typed = ("year", "title", "actions", "indicator")
     sent = ("year", "title", "actions", "indicator", "decision_point")
     year = NumberField(_l("Year"))

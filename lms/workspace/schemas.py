@@ -35,10 +35,6 @@ from pydantic_core import PydanticCustomError
 
 from lms.i18n import N_
 
-#: The format written in exports; an import must carry it.
-FORMAT = "escales-workspace"
-FORMAT_VERSION = 1
-
 MAX_AMOUNT = 10**12  # euros: far above any budget, low enough to catch a typing slip
 MAX_HOURS = 10**8
 MAX_COUNT = 10**7

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -339,12 +339,12 @@ def hub(session: Session, user: User) -> Hub:
     shared: list[WorkspaceCard] = []
     if user.role != Role.LEARNER:
         member_ids = {card.id for card in mine}
+        shared_ids = select(WorkspaceShare.workspace_id).where(
+            WorkspaceShare.cohort_id.in_(visible_cohort_ids(user))
+        )
+        # IN rather than JOIN + DISTINCT: PostgreSQL cannot compare the JSON document.
         shared_rows = session.scalars(
-            select(Workspace)
-            .join(WorkspaceShare, WorkspaceShare.workspace_id == Workspace.id)
-            .where(WorkspaceShare.cohort_id.in_(visible_cohort_ids(user)))
-            .distinct()
-            .order_by(Workspace.name)
+            select(Workspace).where(Workspace.id.in_(shared_ids)).order_by(Workspace.name)
         ).all()
         shared = [
             WorkspaceCard(w.id, w.name, w.owner_id is not None, False, True, w.updated_at)
@@ -1045,20 +1045,6 @@ def module_slugs_with_practice(session: Session) -> set[str]:
                 Module.retired_at.is_(None),
                 Practice.retired_at.is_(None),
             )
-        )
-    )
-
-
-def parts_for_module(module_slug: str) -> list[str]:
-    """The workspace parts whose practical work is this module's."""
-    return [part for part, slug in PRACTICE_MODULE.items() if slug == module_slug]
-
-
-def workspace_ids_of(session: Session, user: User) -> Sequence[int]:
-    """The ids of the workspaces `user` is a member of."""
-    return list(
-        session.scalars(
-            select(WorkspaceMember.workspace_id).where(WorkspaceMember.user_id == user.id)
         )
     )
 

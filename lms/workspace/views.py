@@ -813,5 +813,4 @@ def practice(workspace_id: int, module_slug: str) -> Any:
         panel=panel,
         form=form,
         draft=draft,
-        parts=services.parts_for_module(module_slug),
     ), status

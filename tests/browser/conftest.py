@@ -112,3 +112,154 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
+
+
+# --- Journeys: languages, viewports, screenshots on failure, axe-core -----------------------
+
+LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
+AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_INSTALL = "npm ci --prefix tests/browser --no-audit --no-fund"
+# Impacts that fail a page; "moderate" and "minor" findings are left to review by hand.
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+
+@pytest.fixture(params=sorted(LANGUAGES))
+def language(request: pytest.FixtureRequest) -> str:
+    """The interface language of a journey: each journey runs in French and in English."""
+    return str(request.param)
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def viewport(request: pytest.FixtureRequest) -> str:
+    """The screen of a journey: a desktop and a phone."""
+    return str(request.param)
+
+
+def new_context(chromium, live_server: str, language: str = "fr", viewport: str = "desktop"):
+    """A browser context (own cookies) speaking `language` on the `viewport` screen."""
+    context = chromium.new_context(
+        base_url=live_server, locale=LANGUAGES[language], **VIEWPORTS[viewport]
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def journey_page(chromium, live_server: str, language: str, viewport: str) -> Iterator[object]:
+    """A fresh page in the journey's language and on its screen."""
+    context = new_context(chromium, live_server, language, viewport)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """When a browser test fails, save a screenshot of every open page to test-results/."""
+    outcome = yield
+    report = outcome.get_result()
+    browser = getattr(item, "funcargs", {}).get("chromium")
+    if report.when != "call" or not report.failed or browser is None:
+        return
+    RESULTS_DIR.mkdir(exist_ok=True)
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in item.nodeid.split("::", 1)[-1])
+    pages = [p for context in browser.contexts for p in context.pages]
+    saved = []
+    for number, open_page in enumerate(pages, start=1):
+        path = RESULTS_DIR / f"{stem}-{number}.png"
+        try:
+            open_page.screenshot(path=str(path), full_page=True)
+        except Exception as error:  # a crashed page must not hide the test's own failure
+            saved.append(f"{open_page.url}: no screenshot ({error})")
+        else:
+            saved.append(f"{open_page.url} -> {path}")
+    report.sections.append(("screenshots", "\n".join(saved) or "no open page"))
+
+
+# The outermost elements sticking out of the page on the right (empty when nothing does).
+TOO_WIDE_JS = """() => {
+  const root = document.documentElement;
+  if (root.scrollWidth <= root.clientWidth + 1) return [];
+  const out = [...document.body.querySelectorAll('*')].filter(el => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.right > root.clientWidth + 1;
+  });
+  return out.filter(el => !out.includes(el.parentElement)).slice(0, 5).map(el =>
+    el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    [...el.classList].map(c => '.' + c).join('') +
+    ' (' + Math.round(el.getBoundingClientRect().right) + 'px)');
+}"""
+
+
+class Axe:
+    """axe-core, injected into pages to check them for accessibility violations.
+
+    The script is run with `page.evaluate` (the DevTools protocol), not as a page script,
+    so the application's Content-Security-Policy stays as strict as in production.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.checked: list[str] = []
+
+    def violations(self, page, context: str | dict = "document") -> list[dict]:
+        """The serious and critical violations of the page as it is now."""
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(self.source)
+        result = page.evaluate(
+            "context => axe.run(context === 'document' ? document : context,"
+            " {resultTypes: ['violations']})",
+            context,
+        )
+        return [v for v in result["violations"] if v["impact"] in AXE_FAILING_IMPACTS]
+
+    def check(self, page) -> None:
+        """Fail with a readable list when the page has serious or critical violations."""
+        page.wait_for_load_state()
+        found = self.violations(page)
+        self.checked.append(page.url)
+        assert not found, f"accessibility violations on {page.url}:\n" + describe_violations(found)
+        # Reflow (WCAG 1.4.10): on a phone, only wide tables scroll, in their own region.
+        too_wide = page.evaluate(TOO_WIDE_JS)
+        assert not too_wide, f"{page.url} is wider than the screen, because of: {too_wide}"
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One line per rule and element: impact, rule id, what it needs, where."""
+    lines = []
+    for violation in violations:
+        for node in violation["nodes"]:
+            lines.append(
+                f"  {violation['impact']} {violation['id']} ({violation['help']}):"
+                f" {' '.join(map(str, node['target']))} {node['html'][:120]}"
+            )
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    """axe-core from tests/browser/node_modules (required with CI=true)."""
+    if not AXE_JS.exists():
+        message = f"axe-core is not installed at {AXE_JS} (run: {AXE_INSTALL})"
+        if IS_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return Axe(AXE_JS.read_text(encoding="utf-8"))
+
+
+def sign_in_as(page, email: str, password: str) -> None:
+    """Sign in through the real form, found by its fields' ids (works in any language)."""
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def assert_language(page, language: str) -> None:
+    """The page is served in `language` (its <html lang>)."""
+    assert page.locator("html").get_attribute("lang") == language, page.url

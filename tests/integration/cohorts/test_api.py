@@ -96,3 +96,14 @@ def test_the_endpoints_are_documented(app, client):
         "/api/v1/cohorts/{cohort_id}/competencies",
     ):
         assert "get" in paths[path], path
+
+
+def test_out_of_range_cursors_and_filters_are_refused_not_crashed(course, client, auth):
+    world = make_world(learners=1)
+    headers = bearer(world.trainer)
+    for cursor in ("-5", "99999999999999999999", "2147483648", "1e3"):
+        for path in ("/api/v1/cohorts", f"/api/v1/cohorts/{world.cohort.id}/competencies"):
+            response = client.get(f"{path}?cursor={cursor}", headers=headers)
+            assert response.status_code == 422, (path, cursor)
+    auth.login(world.trainer.email)
+    assert client.get("/review?cohort=99999999999999999999&module=-3").status_code == 200

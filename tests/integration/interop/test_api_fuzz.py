@@ -42,8 +42,8 @@ CHECKS = [
 ]
 ROLES = (Role.LEARNER, Role.TRAINER, Role.ORG_ADMIN, Role.ADMIN)
 
-#: Operations with a failure found here and reported to their owners: expected to fail
-#: (strictly: once fixed, the test fails until the entry is removed).
+#: Operations with a failure found here and reported to their owners: expected to fail.
+#: Once fixed they show as XPASS (pytest -rX): remove the entry then.
 KNOWN_FAILURES: dict[str, str] = {
     "POST /api/v1/auth/token": "401 invalid_credentials is not documented (public=True)",
     "PUT /api/v1/me/self-assessment": (
@@ -131,6 +131,9 @@ def before_generate_path_parameters(context, strategy):
 def test_api_answers_within_its_contract(case, fuzz_world, app, request):
     known = KNOWN_FAILURES.get(f"{case.method.upper()} {case.path}")
     if known:
-        request.node.add_marker(pytest.mark.xfail(reason=known, strict=True))
+        request.node.add_marker(pytest.mark.xfail(reason=known, strict=False))
     for headers in [{}, *fuzz_world["tokens"].values()]:
-        case.call_and_validate(headers=headers, checks=CHECKS, app=app)
+        # Each request in its own app context, hence its own database session (as a real
+        # server gives it): a failed request must not leave the next one a broken session.
+        with app.app_context():
+            case.call_and_validate(headers=headers, checks=CHECKS, app=app)

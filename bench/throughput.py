@@ -1,0 +1,482 @@
+"""Benchmark: throughput and latency of three pages under gunicorn, as ratios to Flask's limit.
+
+On a scratch database (SQLite, or a PostgreSQL database it creates and drops),
+migrated with `flask db upgrade`, loaded with `flask content load` and filled by
+bench/population.py (10,000 learners in 100 cohorts, one of 1,000), it serves
+the application with gunicorn (2 sync workers, production configuration) on
+127.0.0.1 and measures with wrk (p50/p99 from `--latency`):
+
+- the lesson page: GET a section page, signed in (session cookies of
+  --sessions learners, the five sections of a module, in rotation);
+- the quiz submission: POST /api/v1/modules/<slug>/attempts with a bearer token
+  (--tokens learners in rotation) and a new idempotency key per request, answering
+  every question of the module (graded, stored with its evidence and the profile
+  update);
+- the cohort dashboard: GET /cohorts/<id>, a page of 50 learners of the
+  1,000-learner cohort with their 12 modules, signed in as its trainer;
+
+and, in the same run and with the same gunicorn settings, the minimal Flask
+app bench/hello_app.py. Each figure is also given as a share of the hello app's
+throughput. Before serving, it counts each page's SQL queries at two sizes (in
+process, with the Flask test client): they must not grow with the rows shown.
+
+    PYTHONPATH=. .venv/bin/python -m bench.throughput [--database sqlite|postgresql|both]
+        [--duration 10] [--threads 2] [--connections 8] [--learners 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from bench.cohort_dashboard import counting_queries, make_app
+from bench.harness import (
+    USER_AGENT,
+    BenchError,
+    Client,
+    Server,
+    WrkRequest,
+    WrkResult,
+    app_environment,
+    engine_name,
+    gunicorn,
+    migrate_and_load,
+    print_table,
+    run_wrk,
+    say,
+    scratch_database,
+)
+from bench.population import (
+    PASSWORD,
+    Account,
+    Population,
+    add_learners,
+    add_trainer,
+    api_tokens,
+    generate_population,
+)
+from bench.quiz_submit import MODULE, some_response
+from lms.content.urls import section_url
+from lms.extensions import db
+from lms.models import Attempt, Module, Section
+from lms.models.base import utcnow
+from lms.quiz.services import live_questions
+
+APP = "lms:create_app()"
+HELLO = "bench.hello_app:app"
+#: Throughput targets, as shares of the hello app's throughput on SQLite (issue #8).
+TARGETS = {"lesson page": 0.25, "quiz submission": 0.08, "cohort dashboard": 0.05}
+#: A second module, cut down in the scratch database only, to count queries at two sizes.
+REDUCED_MODULE = "de-la-connaissance-a-la-competence"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How long and how hard to run wrk, and how much data to generate."""
+
+    duration: float = 5.0
+    threads: int = 2
+    connections: int = 8
+    learners: int = 10_000
+    cohorts: int = 100
+    big_cohort: int = 1_000
+    sessions: int = 20
+    tokens: int = 200
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One measured page: its wrk requests and what was measured."""
+
+    name: str
+    requests: list[WrkRequest]
+    result: WrkResult | None = None
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """What the scenarios need from the generated database."""
+
+    population: Population
+    learners: list[Account]
+    trainer: Account
+    tokens: list[str]
+    section_paths: list[str]
+    answers: dict[str, Any]
+    question_count: int
+    sessions: int
+
+
+@dataclass(frozen=True)
+class QueryCount:
+    """SQL queries of one page at two sizes."""
+
+    page: str
+    small_label: str
+    small: int
+    large_label: str
+    large: int
+
+
+@dataclass(frozen=True)
+class EngineRun:
+    """The results on one database."""
+
+    engine: str
+    hello: WrkResult
+    scenarios: list[Scenario]
+    queries: list[QueryCount]
+    attempts_stored: int
+    tracebacks: int
+    schema_gaps: list[str]
+
+
+def answers_for(definitions: list[dict[str, Any]], seed: int = 7) -> dict[str, Any]:
+    """A valid answer to every question (right about half the time)."""
+    rng = random.Random(seed)
+    return {str(d["id"]): some_response(d, rng) for d in definitions}
+
+
+def build_fixture(app: Flask, settings: Settings) -> Fixture:
+    """Generate the population and the benchmark's accounts on the app's database."""
+    with app.app_context():
+        population = generate_population(settings.learners, settings.cohorts, settings.big_cohort)
+        learners = add_learners(
+            "bench", max(settings.sessions, settings.tokens), population.organisation_id
+        )
+        trainer = add_trainer(population.organisation_id, [population.big_cohort_id])
+        tokens = api_tokens(learners[: settings.tokens])
+        module = db.session.scalar(select(Module).where(Module.slug == MODULE))
+        if module is None:
+            raise BenchError(f"the course has no module {MODULE}")
+        sections = db.session.scalars(
+            select(Section.slug).where(Section.module_id == module.id).order_by(Section.position)
+        )
+        paths = [section_url(MODULE, slug) for slug in sections]
+        questions = live_questions(db.session(), module.id)
+        answers = answers_for([q.definition for q in questions])
+        return Fixture(
+            population, learners, trainer, tokens, paths, answers, len(questions), settings.sessions
+        )
+
+
+def count_queries(app: Flask, fixture: Fixture) -> list[QueryCount]:
+    """Each page's SQL queries at two sizes, through the test client (in process).
+
+    A second module is cut down in the scratch database (sections and questions
+    retired) so that the lesson page and the quiz submission can be compared at
+    two sizes; the dashboard is compared at two page sizes.
+    """
+    with app.app_context():
+        reduced = db.session.scalar(select(Module).where(Module.slug == REDUCED_MODULE))
+        assert reduced is not None
+        sections = list(
+            db.session.scalars(
+                select(Section).where(Section.module_id == reduced.id).order_by(Section.position)
+            )
+        )
+        for section in sections[2:]:
+            section.retired_at = utcnow()
+        questions = live_questions(db.session(), reduced.id)
+        for question in questions[4:]:
+            question.retired_at = utcnow()
+        db.session.commit()
+        reduced_first = sections[0].slug
+        reduced_answers = answers_for([q.definition for q in questions[:4]])
+        full_first = db.session.scalar(
+            select(Section.slug)
+            .join(Module)
+            .where(Module.slug == MODULE)
+            .order_by(Section.position)
+        )
+        engine = db.engine
+
+    learner, token = fixture.learners[0], fixture.tokens[0]
+    cohort = fixture.population.big_cohort_id
+    client = app.test_client()
+    client.post("/login", data={"email": learner.email, "password": PASSWORD})
+
+    def get(path: str) -> int:
+        client.get(path)  # the first view of a section records it: count the second
+        with counting_queries(engine) as statements:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise BenchError(f"GET {path}: {response.status_code}")
+        return len(statements)
+
+    def submit(slug: str, answers: dict[str, Any]) -> int:
+        key = f"count-{random.random()}"
+        with counting_queries(engine) as statements:
+            response = client.post(
+                f"/api/v1/modules/{slug}/attempts",
+                json={"answers": answers, "idempotency_key": key},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        if response.status_code != 201:
+            raise BenchError(f"quiz submission: {response.status_code} {response.data[:300]!r}")
+        return len(statements)
+
+    counts = [
+        QueryCount(
+            "lesson page",
+            "2 sections",
+            get(section_url(REDUCED_MODULE, reduced_first)),
+            f"{len(fixture.section_paths)} sections",
+            get(section_url(MODULE, full_first or "")),
+        ),
+        QueryCount(
+            "quiz submission",
+            "4 questions",
+            submit(REDUCED_MODULE, reduced_answers),
+            f"{fixture.question_count} questions",
+            submit(MODULE, fixture.answers),
+        ),
+    ]
+    client.post("/logout")
+    client = app.test_client()
+    client.post("/login", data={"email": fixture.trainer.email, "password": PASSWORD})
+    counts.append(
+        QueryCount(
+            "cohort dashboard",
+            "25 learners",
+            get(f"/cohorts/{cohort}?per_page=25"),
+            "100 learners",
+            get(f"/cohorts/{cohort}?per_page=100"),
+        )
+    )
+    return counts
+
+
+def session_cookie(server: Server, account: Account) -> str:
+    """Sign in through the form; the session cookie's value."""
+    client = Client(server.base_url)
+    client.sign_in(account.email, account.password)
+    return client.cookies["session"]
+
+
+def scenarios_for(server: Server, fixture: Fixture) -> list[Scenario]:
+    """The three measured pages, signed in on the running server."""
+    sessions = [session_cookie(server, a) for a in fixture.learners[: fixture.sessions]]
+    lesson = [
+        WrkRequest(path, headers={"Cookie": f"session={cookie}", "User-Agent": USER_AGENT})
+        for cookie in sessions
+        for path in fixture.section_paths
+    ]
+    head = json.dumps({"answers": fixture.answers, "idempotency_key": "KEY"}, ensure_ascii=False)
+    body_head, body_tail = head.split("KEY")
+    quiz = [
+        WrkRequest(
+            f"/api/v1/modules/{MODULE}/attempts",
+            method="POST",
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+            },
+            body_head=body_head,
+            body_tail=body_tail,
+        )
+        for token in fixture.tokens
+    ]
+    trainer = session_cookie(server, fixture.trainer)
+    dashboard = [
+        WrkRequest(
+            f"/cohorts/{fixture.population.big_cohort_id}",
+            headers={"Cookie": f"session={trainer}", "User-Agent": USER_AGENT},
+        )
+    ]
+    return [
+        Scenario("lesson page", lesson),
+        Scenario("quiz submission", quiz),
+        Scenario("cohort dashboard", dashboard),
+    ]
+
+
+def warm_up(server: Server, requests: list[WrkRequest]) -> None:
+    """A few requests first, so both workers have compiled their templates."""
+    client = Client(server.base_url)
+    for item in requests[:4]:
+        body = None
+        if item.body_head is not None and item.body_tail is not None:
+            body = (item.body_head + f"warm-up-{random.random()}" + item.body_tail).encode()
+        reply = client.request(item.method, item.path, body, item.headers)
+        if reply.status >= 400:
+            raise BenchError(f"{item.method} {item.path}: {reply.status} {reply.text[:300]}")
+
+
+def run_engine(engine: str, settings: Settings) -> EngineRun:
+    """Prepare a database of this engine, measure everything, drop the database."""
+    with scratch_database(engine) as url, tempfile.TemporaryDirectory() as instance:
+        env = app_environment(url, Path(instance))
+        say(f"{engine}: migrating and loading the course")
+        gaps = migrate_and_load(env)
+        say(f"{engine}: generating {settings.learners:,} learners in {settings.cohorts} cohorts")
+        app = make_app(url)
+        fixture = build_fixture(app, settings)
+        queries = count_queries(app, fixture)
+        with app.app_context():
+            attempts_before = db.session.scalar(select(func.count(Attempt.id))) or 0
+            db.session.remove()
+            db.engine.dispose()
+
+        say(f"{engine}: hello app, {settings.duration:.0f} s")
+        with gunicorn(HELLO, env) as hello_server:
+            warm_up(hello_server, [WrkRequest("/")] * 4)
+            hello = _wrk(hello_server, [WrkRequest("/")], settings)
+
+        measured = []
+        with gunicorn(APP, env, ready_path="/healthz") as server:
+            for scenario in scenarios_for(server, fixture):
+                say(f"{engine}: {scenario.name}, {settings.duration:.0f} s")
+                warm_up(server, scenario.requests)
+                result = _wrk(server, scenario.requests, settings)
+                measured.append(Scenario(scenario.name, scenario.requests, result))
+            tracebacks = server.tracebacks()
+        with app.app_context():
+            stored = (db.session.scalar(select(func.count(Attempt.id))) or 0) - attempts_before
+            db.session.remove()
+            db.engine.dispose()
+        return EngineRun(engine_name(url), hello, measured, queries, stored, tracebacks, gaps)
+
+
+def _wrk(server: Server, requests: list[WrkRequest], settings: Settings) -> WrkResult:
+    return run_wrk(
+        server.base_url,
+        requests,
+        duration=settings.duration,
+        threads=settings.threads,
+        connections=settings.connections,
+    )
+
+
+def print_results(runs: list[EngineRun], settings: Settings) -> None:
+    """The throughput table (every engine side by side) and the query-count table."""
+    reference = next((run.hello.rps for run in runs if run.engine == "sqlite"), runs[0].hello.rps)
+    rows: list[list[Any]] = []
+    for name in ["hello (minimal Flask)", *TARGETS]:
+        row: list[Any] = [name]
+        for run in runs:
+            result = run.hello if name.startswith("hello") else _result(run, name)
+            row += [
+                result.rps,
+                result.p50_ms,
+                result.p99_ms,
+                result.non_2xx_3xx + result.socket_errors,
+            ]
+            row.append(f"{result.rps / run.hello.rps:.1%}")
+        target = TARGETS.get(name)
+        if target is None:
+            row += ["", ""]
+        else:
+            sqlite = next((r for r in runs if r.engine == "sqlite"), None)
+            share = _result(sqlite, name).rps / reference if sqlite else None
+            row += [
+                f">= {target:.0%}",
+                "-" if share is None else ("yes" if share >= target else "NO"),
+            ]
+        rows.append(row)
+    headers = ["page"]
+    for run in runs:
+        tag = "SQLite" if run.engine == "sqlite" else "PG"
+        headers += [f"{tag} req/s", "p50 ms", "p99 ms", "errors", "of hello"]
+    headers += ["target", "met"]
+    notes = [
+        f"gunicorn 2 sync workers on 127.0.0.1; wrk {settings.threads} threads, "
+        f"{settings.connections} connections, {settings.duration:.0f} s per line",
+        f"data: {settings.learners:,} learners in {settings.cohorts} cohorts "
+        f"(dashboard: page of 50 of the {settings.big_cohort:,}-learner cohort)",
+        "errors: non-2xx/3xx responses plus connect/timeout socket errors reported by wrk",
+    ]
+    for run in runs:
+        quiz = _result(run, "quiz submission")
+        notes.append(
+            f"{run.engine}: wrk completed {quiz.requests:,} quiz submissions, "
+            f"{run.attempts_stored:,} attempts stored (warm-ups included); "
+            f"server tracebacks logged: {run.tracebacks}"
+        )
+        if run.schema_gaps:
+            notes.append(schema_note(run.engine, run.schema_gaps))
+    print_table("Throughput and latency (gunicorn, wrk)", headers, rows, notes)
+
+    query_rows = []
+    for index, count in enumerate(runs[0].queries):
+        row = [count.page, count.small_label, count.large_label]
+        for run in runs:
+            other = run.queries[index]
+            row += [other.small, other.large]
+        steady = all(run.queries[index].small == run.queries[index].large for run in runs)
+        row.append("yes" if steady else "NO: grows with rows")
+        query_rows.append(row)
+    query_headers = ["page", "small", "large"]
+    for run in runs:
+        tag = "SQLite" if run.engine == "sqlite" else "PG"
+        query_headers += [f"{tag} small", f"{tag} large"]
+    query_headers.append("constant")
+    print_table("SQL queries per request at two sizes", query_headers, query_rows)
+
+
+def schema_note(engine: str, gaps: list[str]) -> str:
+    """Say that the schema came from the models because the migrations were behind."""
+    return (
+        f"{engine}: the migrations were behind the models ({len(gaps)} gaps, e.g. "
+        f"{', '.join(gaps[:3])}): schema created from the models"
+    )
+
+
+def _result(run: EngineRun, name: str) -> WrkResult:
+    scenario = next(s for s in run.scenarios if s.name == name)
+    assert scenario.result is not None
+    return scenario.result
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options shared with `python -m bench`."""
+    parser.add_argument(
+        "--duration", type=float, default=Settings.duration, help="seconds per wrk run"
+    )
+    parser.add_argument("--threads", type=int, default=Settings.threads, help="wrk threads")
+    parser.add_argument(
+        "--connections", type=int, default=Settings.connections, help="wrk connections"
+    )
+    parser.add_argument("--learners", type=int, default=Settings.learners)
+    parser.add_argument("--cohorts", type=int, default=Settings.cohorts)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Settings from parsed options."""
+    return Settings(
+        duration=args.duration,
+        threads=args.threads,
+        connections=args.connections,
+        learners=args.learners,
+        cohorts=args.cohorts,
+        big_cohort=min(Settings.big_cohort, args.learners),
+    )
+
+
+def engines(choice: str) -> list[str]:
+    """The engines named by --database."""
+    return ["sqlite", "postgresql"] if choice == "both" else [choice]
+
+
+def main() -> None:
+    """Measure on each database asked for, then print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    add_arguments(parser)
+    args = parser.parse_args()
+    settings = settings_from(args)
+    runs = [run_engine(engine, settings) for engine in engines(args.database)]
+    print_results(runs, settings)
+
+
+if __name__ == "__main__":
+    main()
