@@ -65,6 +65,8 @@ def cohort_sizes(learners: int, cohorts: int, big: int) -> list[int]:
     if others == 0:
         return [learners]
     share, extra = divmod(rest, others)
+    if share == 0:
+        raise ValueError(f"{learners} learners cannot fill {cohorts} cohorts beside one of {big}")
     return [big] + [share + (1 if n < extra else 0) for n in range(others)]
 
 

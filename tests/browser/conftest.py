@@ -195,6 +195,19 @@ TOO_WIDE_JS = """() => {
 }"""
 
 
+# Charts (SVG not hidden from assistive technologies) without a text alternative: each
+# must be an image (role="img") named by aria-labelledby (its <title>/<desc>) or aria-label.
+CHART_WITHOUT_TEXT_JS = """() => [...document.querySelectorAll('svg')]
+  .filter(svg => !svg.closest('[aria-hidden="true"]'))
+  .filter(svg => {
+    const ids = (svg.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
+    const name = ids.map(id => (document.getElementById(id) || {}).textContent || '').join(' ')
+      + (svg.getAttribute('aria-label') || '');
+    return svg.getAttribute('role') !== 'img' || !name.trim();
+  })
+  .map(svg => svg.outerHTML.slice(0, 120))"""
+
+
 class Axe:
     """axe-core, injected into pages to check them for accessibility violations.
 
@@ -224,6 +237,8 @@ class Axe:
         self.checked.append(page.url)
         assert not found, f"accessibility violations on {page.url}:\n" + describe_violations(found)
         # Reflow (WCAG 1.4.10): on a phone, only wide tables scroll, in their own region.
+        unnamed_charts = page.evaluate(CHART_WITHOUT_TEXT_JS)
+        assert not unnamed_charts, f"charts without a text alternative on {page.url}: {unnamed_charts}"
         too_wide = page.evaluate(TOO_WIDE_JS)
         assert not too_wide, f"{page.url} is wider than the screen, because of: {too_wide}"
 

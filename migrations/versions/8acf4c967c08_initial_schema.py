@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 716af9253505
+Revision ID: 8acf4c967c08
 Revises: 
-Create Date: 2026-11-26 09:59:36.240277
+Create Date: 2026-11-26 11:10:15.503244
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '716af9253505'
+revision = '8acf4c967c08'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -112,6 +112,22 @@ def upgrade():
     with op.batch_alter_table('module', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_module_theme_id'), ['theme_id'], unique=False)
 
+    op.create_table('organisation_key',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('kid', sa.String(length=64), nullable=False),
+    sa.Column('algorithm', sa.String(length=20), nullable=False),
+    sa.Column('public_jwk', sa.JSON(), nullable=False),
+    sa.Column('private_key_encrypted', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('retired_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_organisation_key_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation_key')),
+    sa.UniqueConstraint('kid', name=op.f('uq_organisation_key_kid'))
+    )
+    with op.batch_alter_table('organisation_key', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_organisation_key_organisation_id'), ['organisation_id'], unique=False)
+
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -170,6 +186,44 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_attempt_module_id'), ['module_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_user_id'), ['user_id'], unique=False)
 
+    op.create_table('audit_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('actor_email', sa.String(length=254), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=60), nullable=False),
+    sa.Column('target_type', sa.String(length=60), nullable=False),
+    sa.Column('target_id', sa.String(length=80), nullable=False),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_audit_event_actor_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_audit_event_organisation_id_organisation'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
+    )
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_event_org_time', ['organisation_id', 'occurred_at'], unique=False)
+
+    op.create_table('certification_programme',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=160), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('validity_months', sa.Integer(), nullable=True),
+    sa.Column('issue_mode', sa.Enum('AUTOMATIC', 'APPROVAL', name='issuemode', native_enum=False, length=20), nullable=False),
+    sa.Column('renewal_window_days', sa.Integer(), nullable=False),
+    sa.Column('renewal_basis', sa.Enum('COMPLETION', 'EXPIRY', name='renewalbasis', native_enum=False, length=20), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_certification_programme_created_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_certification_programme_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certification_programme')),
+    sa.UniqueConstraint('organisation_id', 'name', name=op.f('uq_certification_programme_organisation_id_name'))
+    )
+    with op.batch_alter_table('certification_programme', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certification_programme_organisation_id'), ['organisation_id'], unique=False)
+
     op.create_table('cohort_membership',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cohort_id', sa.Integer(), nullable=False),
@@ -185,6 +239,20 @@ def upgrade():
     with op.batch_alter_table('cohort_membership', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cohort_membership_cohort_id'), ['cohort_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cohort_membership_user_id'), ['user_id'], unique=False)
+
+    op.create_table('cohort_module',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cohort_id', sa.Integer(), nullable=False),
+    sa.Column('module_id', sa.Integer(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohort.id'], name=op.f('fk_cohort_module_cohort_id_cohort'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['module_id'], ['module.id'], name=op.f('fk_cohort_module_module_id_module')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cohort_module')),
+    sa.UniqueConstraint('cohort_id', 'module_id', name=op.f('uq_cohort_module_cohort_id_module_id'))
+    )
+    with op.batch_alter_table('cohort_module', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cohort_module_cohort_id'), ['cohort_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cohort_module_module_id'), ['module_id'], unique=False)
 
     op.create_table('competency_state',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -262,6 +330,41 @@ def upgrade():
     with op.batch_alter_table('section', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_section_module_id'), ['module_id'], unique=False)
 
+    op.create_table('workspace',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=160), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('(organisation_id IS NULL) <> (owner_id IS NULL)', name=op.f('ck_workspace_one_owner')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_workspace_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['owner_id'], ['user.id'], name=op.f('fk_workspace_owner_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workspace')),
+    sa.UniqueConstraint('organisation_id', name=op.f('uq_workspace_organisation_id')),
+    sa.UniqueConstraint('owner_id', name=op.f('uq_workspace_owner_id'))
+    )
+    op.create_table('xapi_statement',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('verb', sa.String(length=20), nullable=False),
+    sa.Column('statement', sa.JSON(), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_xapi_statement_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_xapi_statement'))
+    )
+    with op.batch_alter_table('xapi_statement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_xapi_statement_occurred_at'), ['occurred_at'], unique=False)
+        batch_op.create_index('ix_xapi_statement_pending', ['sent_at', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_xapi_statement_user_time', ['user_id', 'occurred_at'], unique=False)
+
     op.create_table('answer',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('attempt_id', sa.Integer(), nullable=False),
@@ -281,6 +384,52 @@ def upgrade():
     with op.batch_alter_table('answer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_answer_attempt_id'), ['attempt_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_answer_question_id'), ['question_id'], unique=False)
+
+    op.create_table('certificate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=40), nullable=False),
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('previous_id', sa.Integer(), nullable=True),
+    sa.Column('is_current', sa.Boolean(), nullable=False),
+    sa.Column('current_key', sa.String(length=40), nullable=True),
+    sa.Column('recipient_name', sa.String(length=120), nullable=False),
+    sa.Column('recipient_identity', sa.String(length=80), nullable=False),
+    sa.Column('recipient_salt', sa.String(length=40), nullable=False),
+    sa.Column('programme_name', sa.String(length=160), nullable=False),
+    sa.Column('programme_description', sa.Text(), nullable=False),
+    sa.Column('organisation_name', sa.String(length=160), nullable=False),
+    sa.Column('competencies', sa.JSON(), nullable=False),
+    sa.Column('modules', sa.JSON(), nullable=False),
+    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('renewal_opens_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('automatic', sa.Boolean(), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.Column('issuer_name', sa.String(length=120), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_by_id', sa.Integer(), nullable=True),
+    sa.Column('revocation_reason', sa.Text(), nullable=False),
+    sa.Column('credential_jwt', sa.Text(), nullable=False),
+    sa.Column('key_id', sa.Integer(), nullable=True),
+    sa.Column('renewal_notified_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('expiry_notified_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['user.id'], name=op.f('fk_certificate_issued_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['key_id'], ['organisation_key.id'], name=op.f('fk_certificate_key_id_organisation_key')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_certificate_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['previous_id'], ['certificate.id'], name=op.f('fk_certificate_previous_id_certificate'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['programme_id'], ['certification_programme.id'], name=op.f('fk_certificate_programme_id_certification_programme'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['revoked_by_id'], ['user.id'], name=op.f('fk_certificate_revoked_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_certificate_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate')),
+    sa.UniqueConstraint('current_key', name=op.f('uq_certificate_current_key')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_certificate_public_id'))
+    )
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.create_index('ix_certificate_org_current', ['organisation_id', 'is_current'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_programme_id'), ['programme_id'], unique=False)
+        batch_op.create_index('ix_certificate_user', ['user_id', 'issued_at'], unique=False)
 
     op.create_table('module_progress',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -321,11 +470,39 @@ def upgrade():
     sa.ForeignKeyConstraint(['module_id'], ['module.id'], name=op.f('fk_practice_submission_module_id_module')),
     sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_practice_submission_practice_id_practice')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_practice_submission_user_id_user'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_submission'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_submission')),
+    sa.UniqueConstraint('user_id', 'practice_id', 'version', name=op.f('uq_practice_submission_user_id_practice_id_version'))
     )
     with op.batch_alter_table('practice_submission', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_practice_submission_module_id'), ['module_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_practice_submission_user_id'), ['user_id'], unique=False)
+
+    op.create_table('programme_module',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('module_id', sa.Integer(), nullable=False),
+    sa.Column('require_quiz', sa.Boolean(), nullable=False),
+    sa.Column('require_practice', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['module_id'], ['module.id'], name=op.f('fk_programme_module_module_id_module')),
+    sa.ForeignKeyConstraint(['programme_id'], ['certification_programme.id'], name=op.f('fk_programme_module_programme_id_certification_programme'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_programme_module')),
+    sa.UniqueConstraint('programme_id', 'module_id', name=op.f('uq_programme_module_programme_id_module_id'))
+    )
+    with op.batch_alter_table('programme_module', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programme_module_programme_id'), ['programme_id'], unique=False)
+
+    op.create_table('programme_requirement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('competency_id', sa.Integer(), nullable=False),
+    sa.Column('min_level', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['competency_id'], ['competency.id'], name=op.f('fk_programme_requirement_competency_id_competency')),
+    sa.ForeignKeyConstraint(['programme_id'], ['certification_programme.id'], name=op.f('fk_programme_requirement_programme_id_certification_programme'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_programme_requirement')),
+    sa.UniqueConstraint('programme_id', 'competency_id', name=op.f('uq_programme_requirement_programme_id_competency_id'))
+    )
+    with op.batch_alter_table('programme_requirement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programme_requirement_programme_id'), ['programme_id'], unique=False)
 
     op.create_table('section_progress',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -341,6 +518,90 @@ def upgrade():
     with op.batch_alter_table('section_progress', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_section_progress_section_id'), ['section_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_section_progress_user_id'), ['user_id'], unique=False)
+
+    op.create_table('workspace_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('actor_name', sa.String(length=120), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('part', sa.String(length=40), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=True),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_workspace_change_actor_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], name=op.f('fk_workspace_change_workspace_id_workspace'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workspace_change'))
+    )
+    with op.batch_alter_table('workspace_change', schema=None) as batch_op:
+        batch_op.create_index('ix_workspace_change_workspace_time', ['workspace_id', 'occurred_at'], unique=False)
+
+    op.create_table('workspace_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('can_edit', sa.Boolean(), nullable=False),
+    sa.Column('added_by_id', sa.Integer(), nullable=True),
+    sa.Column('added_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['added_by_id'], ['user.id'], name=op.f('fk_workspace_member_added_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_workspace_member_user_id_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], name=op.f('fk_workspace_member_workspace_id_workspace'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workspace_member')),
+    sa.UniqueConstraint('workspace_id', 'user_id', name=op.f('uq_workspace_member_workspace_id_user_id'))
+    )
+    with op.batch_alter_table('workspace_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_workspace_member_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_workspace_member_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('workspace_share',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.Column('cohort_id', sa.Integer(), nullable=False),
+    sa.Column('shared_by_id', sa.Integer(), nullable=True),
+    sa.Column('shared_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohort.id'], name=op.f('fk_workspace_share_cohort_id_cohort'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['shared_by_id'], ['user.id'], name=op.f('fk_workspace_share_shared_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], name=op.f('fk_workspace_share_workspace_id_workspace'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workspace_share')),
+    sa.UniqueConstraint('workspace_id', 'cohort_id', name=op.f('uq_workspace_share_workspace_id_cohort_id'))
+    )
+    with op.batch_alter_table('workspace_share', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_workspace_share_cohort_id'), ['cohort_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_workspace_share_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('workspace_snapshot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workspace_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('label', sa.String(length=160), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_name', sa.String(length=120), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_workspace_snapshot_created_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], name=op.f('fk_workspace_snapshot_workspace_id_workspace'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workspace_snapshot')),
+    sa.UniqueConstraint('workspace_id', 'number', name=op.f('uq_workspace_snapshot_workspace_id_number'))
+    )
+    with op.batch_alter_table('workspace_snapshot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_workspace_snapshot_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('certificate_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('certificate_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('ISSUED', 'RENEWAL_OPENED', 'RENEWED', 'EXPIRED', 'REVOKED', name='certificateeventkind', native_enum=False, length=20), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('actor_name', sa.String(length=120), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_certificate_event_actor_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['certificate_id'], ['certificate.id'], name=op.f('fk_certificate_event_certificate_id_certificate'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate_event'))
+    )
+    with op.batch_alter_table('certificate_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certificate_event_certificate_id'), ['certificate_id'], unique=False)
 
     op.create_table('practice_attachment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -420,11 +681,41 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_practice_attachment_submission_id'))
 
     op.drop_table('practice_attachment')
+    with op.batch_alter_table('certificate_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificate_event_certificate_id'))
+
+    op.drop_table('certificate_event')
+    with op.batch_alter_table('workspace_snapshot', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_workspace_snapshot_workspace_id'))
+
+    op.drop_table('workspace_snapshot')
+    with op.batch_alter_table('workspace_share', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_workspace_share_workspace_id'))
+        batch_op.drop_index(batch_op.f('ix_workspace_share_cohort_id'))
+
+    op.drop_table('workspace_share')
+    with op.batch_alter_table('workspace_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_workspace_member_workspace_id'))
+        batch_op.drop_index(batch_op.f('ix_workspace_member_user_id'))
+
+    op.drop_table('workspace_member')
+    with op.batch_alter_table('workspace_change', schema=None) as batch_op:
+        batch_op.drop_index('ix_workspace_change_workspace_time')
+
+    op.drop_table('workspace_change')
     with op.batch_alter_table('section_progress', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_section_progress_user_id'))
         batch_op.drop_index(batch_op.f('ix_section_progress_section_id'))
 
     op.drop_table('section_progress')
+    with op.batch_alter_table('programme_requirement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programme_requirement_programme_id'))
+
+    op.drop_table('programme_requirement')
+    with op.batch_alter_table('programme_module', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programme_module_programme_id'))
+
+    op.drop_table('programme_module')
     with op.batch_alter_table('practice_submission', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_practice_submission_user_id'))
         batch_op.drop_index(batch_op.f('ix_practice_submission_module_id'))
@@ -435,11 +726,24 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_module_progress_module_id'))
 
     op.drop_table('module_progress')
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.drop_index('ix_certificate_user')
+        batch_op.drop_index(batch_op.f('ix_certificate_programme_id'))
+        batch_op.drop_index('ix_certificate_org_current')
+
+    op.drop_table('certificate')
     with op.batch_alter_table('answer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_answer_question_id'))
         batch_op.drop_index(batch_op.f('ix_answer_attempt_id'))
 
     op.drop_table('answer')
+    with op.batch_alter_table('xapi_statement', schema=None) as batch_op:
+        batch_op.drop_index('ix_xapi_statement_user_time')
+        batch_op.drop_index('ix_xapi_statement_pending')
+        batch_op.drop_index(batch_op.f('ix_xapi_statement_occurred_at'))
+
+    op.drop_table('xapi_statement')
+    op.drop_table('workspace')
     with op.batch_alter_table('section', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_section_module_id'))
 
@@ -454,11 +758,24 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_competency_state_competency_id'))
 
     op.drop_table('competency_state')
+    with op.batch_alter_table('cohort_module', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cohort_module_module_id'))
+        batch_op.drop_index(batch_op.f('ix_cohort_module_cohort_id'))
+
+    op.drop_table('cohort_module')
     with op.batch_alter_table('cohort_membership', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cohort_membership_user_id'))
         batch_op.drop_index(batch_op.f('ix_cohort_membership_cohort_id'))
 
     op.drop_table('cohort_membership')
+    with op.batch_alter_table('certification_programme', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certification_programme_organisation_id'))
+
+    op.drop_table('certification_programme')
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_event_org_time')
+
+    op.drop_table('audit_event')
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attempt_user_id'))
         batch_op.drop_index(batch_op.f('ix_attempt_module_id'))
@@ -472,6 +789,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_organisation_id'))
 
     op.drop_table('user')
+    with op.batch_alter_table('organisation_key', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organisation_key_organisation_id'))
+
+    op.drop_table('organisation_key')
     with op.batch_alter_table('module', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_module_theme_id'))
 
