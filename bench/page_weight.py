@@ -21,6 +21,7 @@ journeys it measures:
 from __future__ import annotations
 
 import argparse
+import gzip
 import random
 import tempfile
 from collections.abc import Iterator
@@ -76,6 +77,7 @@ SLOW_3G = {
     "uploadThroughput": 400 * 1000 / 8,
 }
 READABLE_SHARE = 0.9  # of the main text with JavaScript on
+TEXT_TYPES = {"document", "stylesheet", "script"}  # what a proxy would compress
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class PageMeasure:
     page: JourneyPage
     status: int
     kilobytes: float
+    gzip_kilobytes: float
     requests: int
     by_type: dict[str, float]
     readable: bool
@@ -253,10 +256,19 @@ def signed_in_states(browser: Any, base_url: str, emails: dict[str, str]) -> dic
     return states
 
 
-def transferred(
-    browser: Any, base_url: str, state: Any, path: str
-) -> tuple[int, int, int, dict[str, float]]:
-    """Status, bytes and requests of a cold load of `path`, and KB by resource type."""
+@dataclass(frozen=True)
+class Transfer:
+    """A cold load of a page: what came over the network."""
+
+    status: int
+    size: int  # bytes, headers included
+    requests: int
+    by_type: dict[str, float]  # KB by CDP resource type
+    gzip_saving: int  # bytes a compressing proxy would save on the text resources
+
+
+def transferred(browser: Any, base_url: str, state: Any, path: str) -> Transfer:
+    """What a cold load of `path` transfers (CDP: encodedDataLength at loadingFinished)."""
     context = browser.new_context(base_url=base_url, storage_state=state)
     try:
         page = context.new_page()
@@ -268,15 +280,25 @@ def transferred(
             "Network.loadingFinished",
             lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),
         )
+        responses: list[Any] = []
+        page.on("response", lambda response: responses.append(response))
         cdp.send("Network.enable")
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         response = page.goto(path, wait_until="networkidle")
-        status = response.status if response else 0
         by_type: dict[str, float] = {}
         for request_id, size in sizes.items():
             kind = kinds.get(request_id, "Other")
             by_type[kind] = by_type.get(kind, 0) + size / 1024
-        return status, sum(sizes.values()), len(sizes), by_type
+        saving = 0
+        for item in responses:
+            kind = item.request.resource_type
+            encoding = item.headers.get("content-encoding")
+            if kind in TEXT_TYPES and not encoding and item.status == 200:
+                body = item.body()
+                saving += max(0, len(body) - len(gzip.compress(body, 6)))
+        return Transfer(
+            response.status if response else 0, sum(sizes.values()), len(sizes), by_type, saving
+        )
     finally:
         context.close()
 
@@ -335,14 +357,25 @@ def measure_pages(
         for item in pages:
             say(f"page weight: {item.journey} / {item.name}")
             state = states[item.who] if item.who else anonymous
-            status, size, count, by_type = transferred(browser, base_url, state, item.path)
+            cold = transferred(browser, base_url, state, item.path)
             on = main_text(browser, base_url, state, item.path, javascript=True)
             off = main_text(browser, base_url, state, item.path, javascript=False)
             readable = (
                 bool(off[1]) and off[0] == on[0] and len(off[1]) >= READABLE_SHARE * len(on[1])
             )
             fcp = first_paint_slow_3g(browser, base_url, state, item.path)
-            results.append(PageMeasure(item, status, size / 1024, count, by_type, readable, fcp))
+            results.append(
+                PageMeasure(
+                    item,
+                    cold.status,
+                    cold.size / 1024,
+                    (cold.size - cold.gzip_saving) / 1024,
+                    cold.requests,
+                    cold.by_type,
+                    readable,
+                    fcp,
+                )
+            )
     return results
 
 
@@ -383,6 +416,7 @@ def print_results(results: list[PageMeasure], engine: str, gaps: list[str]) -> N
                 f"{measure.page.journey}: {measure.page.name}",
                 measure.status,
                 measure.kilobytes,
+                measure.gzip_kilobytes,
                 measure.requests,
                 kinds.get("Document", 0.0),
                 kinds.get("Stylesheet", 0.0),
@@ -396,7 +430,8 @@ def print_results(results: list[PageMeasure], engine: str, gaps: list[str]) -> N
         )
     notes = [
         f"KB transferred from an empty cache (headers included), budget < {BUDGET_KB} KB; "
-        "img+: images, icons and other",
+        "img+: images, icons and other; KB gz: the same if a reverse proxy gzipped HTML, CSS "
+        "and JS (the app serves them uncompressed)",
         "no JS: same <h1> and >= 90% of the main text with javaScriptEnabled=False",
         "FCP: first contentful paint, slow 3G (400 ms latency, 400 kbit/s), cold cache, "
         f"Chromium headless; server: gunicorn 2 workers on {engine}",
@@ -409,6 +444,7 @@ def print_results(results: list[PageMeasure], engine: str, gaps: list[str]) -> N
             "page",
             "status",
             "KB",
+            "KB gz",
             "requests",
             "html",
             "css",

@@ -16,7 +16,7 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 class BoundedIntConverter(IntegerConverter):
     """`<int:...>` limited to the range of database ids."""
 
-    def __init__(self, map: object, *args: object, **kwargs: object) -> None:  # noqa: A002
+    def __init__(self, map: object, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
 

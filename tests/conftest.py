@@ -104,7 +104,11 @@ class IsolatedClient(FlaskClient):
 def client(app: Flask) -> FlaskClient:
     """A browser-like test client (cookies kept)."""
     app.test_client_class = IsolatedClient
-    return app.test_client()
+    client = app.test_client()
+    # Anonymous pages answer in English unless a test asks otherwise, so tests can read the
+    # msgids; signed-in pages follow the user's own locale (French by default).
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

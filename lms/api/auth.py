@@ -40,7 +40,9 @@ class Me(BaseModel):
 
 @bp.post("/auth/token")
 @limiter.limit(lambda: str(current_app.config["LOGIN_RATE_LIMIT"]))
-@documented(tags=["auth"], json=TokenRequest, responses={200: TokenResponse}, public=True)
+@documented(
+    tags=["auth"], json=TokenRequest, responses={200: TokenResponse}, public=True, errors=[401]
+)
 def create_token() -> tuple[dict[str, Any], int]:
     """Exchange an e-mail and password for a bearer token."""
     body: TokenRequest = request.context.json  # type: ignore[attr-defined]

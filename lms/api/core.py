@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json as json_module
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
@@ -72,18 +73,23 @@ def documented(
     query: type[BaseModel] | None = None,
     responses: dict[int, type[BaseModel] | None],
     public: bool = False,
+    errors: Iterable[int] = (),
 ) -> Callable[[F], F]:
     """Validate the request against pydantic schemas and describe the endpoint in OpenAPI.
 
-    Error responses (401, 403, 422 ...) are added with the shared ErrorResponse schema.
+    Error responses (401, 403, 422 ...) are added with the shared ErrorResponse schema;
+    `errors` names further statuses the endpoint may answer (404, 409 ...). With a `json`
+    schema the body must be a JSON object sent as application/json (400/415 otherwise).
     """
     codes: dict[str, Any] = {}
     for status, model in responses.items():
         codes[f"HTTP_{status}"] = model
-    error_statuses = [422, 429] + ([] if public else [401, 403])
+    error_statuses = [422, 429, *errors] + ([] if public else [401, 403])
+    if json is not None:
+        error_statuses += [400, 415]
     for status in error_statuses:
         codes.setdefault(f"HTTP_{status}", ErrorResponse)
-    return api_spec.validate(
+    validate = api_spec.validate(
         json=json,
         query=query,
         resp=SpecResponse(**codes),
@@ -92,6 +98,38 @@ def documented(
         security=None if public else {"bearer": []},
         skip_validation=False,
     )
+
+    def decorator(view: F) -> F:
+        validated = validate(view)
+        if json is None:
+            return validated
+
+        @wraps(validated)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            _require_json_object()
+            return validated(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def _require_json_object() -> None:
+    """Refuse a body that is not a JSON object before validation sees it.
+
+    spectree skips validation for other content types, and a deeply nested
+    document would exhaust the JSON parser's recursion: both must be a 4xx.
+    """
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+    try:
+        body = json_module.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, RecursionError) as error:
+        raise ApiError(400, "bad_request", "The body is not valid JSON.") from error
+    if not isinstance(body, dict):
+        raise ApiError(
+            422, "validation_error", "The body must be a JSON object.", {"body": "not an object"}
+        )
 
 
 def current_api_user() -> User:

@@ -9,7 +9,7 @@ lms.competency.proficiency, so the stored profile always equals a full rebuild
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from flask import current_app
 from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from lms.competency.proficiency import (

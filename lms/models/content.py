@@ -77,7 +77,7 @@ class Module(Base):
     prerequisites: Mapped[list[str]] = mapped_column(JSON, default=list)
     takeaways: Mapped[list[str]] = mapped_column(JSON, default=list)
     glossary: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
-    # HTML rendered once per content version: {"summary": ..., "takeaways": [...], "glossary": [...]}
+    # HTML rendered once per content version: {"summary", "takeaways": [...], "glossary": [...]}
     rendered: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     section_count: Mapped[int] = mapped_column(Integer, default=0)
     question_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -238,7 +238,9 @@ class Axe:
         assert not found, f"accessibility violations on {page.url}:\n" + describe_violations(found)
         # Reflow (WCAG 1.4.10): on a phone, only wide tables scroll, in their own region.
         unnamed_charts = page.evaluate(CHART_WITHOUT_TEXT_JS)
-        assert not unnamed_charts, f"charts without a text alternative on {page.url}: {unnamed_charts}"
+        assert not unnamed_charts, (
+            f"charts without a text alternative on {page.url}: {unnamed_charts}"
+        )
         too_wide = page.evaluate(TOO_WIDE_JS)
         assert not too_wide, f"{page.url} is wider than the screen, because of: {too_wide}"
 

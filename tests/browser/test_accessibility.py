@@ -116,7 +116,9 @@ def choose_radio(page, name: str, value: str) -> None:
 def choose_option(page, name: str, value: str) -> None:
     """Tab to a select and move down its options to `value` with the arrow key."""
     tab_to(page, f"select[name='{name}']")
-    values = page.eval_on_selector_all(f"select[name='{name}'] option", "os => os.map(o => o.value)")
+    values = page.eval_on_selector_all(
+        f"select[name='{name}'] option", "os => os.map(o => o.value)"
+    )
     for _ in range(values.index(value)):
         page.keyboard.press("ArrowDown")
     assert page.locator(f"select[name='{name}']").input_value() == value

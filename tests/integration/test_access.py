@@ -20,7 +20,6 @@ from tests.access_roles import ALL, PUBLIC
 from tests.conftest import FIXTURE_COURSE, csrf_token
 from tests.factories import bearer, make_org, make_user
 
-
 # endpoint -> the function of its access module that makes the objects its path names.
 PLACEHOLDERS: dict[str, Callable[[Organisation], dict[str, object]]] = {}
 

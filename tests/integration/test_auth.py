@@ -29,6 +29,7 @@ def test_login_success_shows_the_signed_in_home(app_ctx, client, auth):
 )
 def test_login_failure_gives_one_generic_message(app_ctx, client, auth, email, password):
     make_user(email="camille@example.org")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr-FR,fr;q=0.9"  # French, as by default
     response = auth.login(email, password)
     assert response.status_code == 200
     page = response.get_data(as_text=True)

@@ -165,8 +165,8 @@ def test_self_assessment_body_must_be_a_json_object(client, me):
     response = client.put("/api/v1/me/self-assessment", json=[3], headers=headers)
     assert response.status_code == 422
     response = client.put("/api/v1/me/self-assessment", data={"TST-01": "3"}, headers=headers)
-    assert response.status_code == 422
-    assert response.json["error"]["fields"] == {"body": "A JSON object is expected."}
+    assert response.status_code == 415
+    assert response.json["error"]["code"] == "unsupported_media_type"
     assert evidence_rows(user.id) == []
 
 

@@ -20,7 +20,12 @@ def test_check_reports_every_problem_as_path_line_message(runner, tmp_path):
     root = tmp_path / "content"
     shutil.copytree(FIXTURE_COURSE, root)
     quiz = root / "alpha" / "01-premier-module" / "quiz.yaml"
-    quiz.write_text(quiz.read_text().replace("text: Budget, trésorerie, bilan", "text: Budget, trésorerie, bilan\n        correct: true"))
+    quiz.write_text(
+        quiz.read_text().replace(
+            "text: Budget, trésorerie, bilan",
+            "text: Budget, trésorerie, bilan\n        correct: true",
+        )
+    )
     module_yaml = root / "beta" / "01-troisieme" / "module.yaml"
     module_yaml.write_text(module_yaml.read_text() + "durée: 3\n")
     result = runner.invoke(args=["content", "check", str(root)])
@@ -29,7 +34,8 @@ def test_check_reports_every_problem_as_path_line_message(runner, tmp_path):
     assert all(re.match(r"^content/[^:]+:\d+: .+", line) for line in lines), lines
     assert any(line.startswith("content/alpha/01-premier-module/quiz.yaml:") for line in lines)
     assert any(
-        line.startswith("content/beta/01-troisieme/module.yaml:") and "unknown field 'durée'" in line
+        line.startswith("content/beta/01-troisieme/module.yaml:")
+        and "unknown field 'durée'" in line
         for line in lines
     )
 

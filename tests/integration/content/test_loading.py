@@ -35,7 +35,9 @@ def editable_course(tmp_path: Path) -> Path:
 
 def _counts() -> dict[str, int]:
     models = (Module, Section, Question, CourseVersion)
-    return {m.__name__: db.session.scalar(db.select(db.func.count()).select_from(m)) for m in models}
+    return {
+        m.__name__: db.session.scalar(db.select(db.func.count()).select_from(m)) for m in models
+    }
 
 
 def test_loading_twice_changes_nothing(app_ctx, editable_course):
@@ -53,7 +55,12 @@ def test_the_real_course_loads(app_ctx):
     result = load_content(REAL_COURSE)
     modules = db.session.scalars(db.select(Module).order_by(Module.position)).all()
     assert len(modules) == 12
-    assert [m.theme.slug for m in modules[::3]] == ["comprendre", "hybrider", "conduire", "incarner"]
+    assert [m.theme.slug for m in modules[::3]] == [
+        "comprendre",
+        "hybrider",
+        "conduire",
+        "incarner",
+    ]
     assert all(m.section_count >= 3 and m.question_count >= 10 for m in modules)
     assert result.report.counts["competencies.created"] == 13
 
@@ -85,7 +92,9 @@ def _progress_and_attempt(user_id: int) -> tuple[SectionProgress, Attempt]:
             correct=True,
         )
     )
-    db.session.add_all([progress, attempt, ModuleProgress(user_id=user_id, module_id=section.module_id)])
+    db.session.add_all(
+        [progress, attempt, ModuleProgress(user_id=user_id, module_id=section.module_id)]
+    )
     db.session.commit()
     return progress, attempt
 
@@ -97,7 +106,11 @@ def test_editing_a_section_and_a_question_keeps_progress_and_attempts(app_ctx, e
     section_file = editable_course / "alpha" / "01-premier-module" / "01-introduction.md"
     section_file.write_text(section_file.read_text() + "\nUn paragraphe **ajouté**.\n")
     quiz = editable_course / "alpha" / "01-premier-module" / "quiz.yaml"
-    quiz.write_text(quiz.read_text().replace("Quels sont les **trois** piliers ?", "Quels sont les trois piliers du modèle ?"))
+    quiz.write_text(
+        quiz.read_text().replace(
+            "Quels sont les **trois** piliers ?", "Quels sont les trois piliers du modèle ?"
+        )
+    )
 
     report = load_content(editable_course).report
     assert report.counts["sections.updated"] == 1
@@ -177,7 +190,7 @@ def test_hostile_markdown_never_reaches_the_page(app_ctx, editable_course):
     section_file = editable_course / "alpha" / "01-premier-module" / "02-details.md"
     section_file.write_text(
         section_file.read_text()
-        + "\n[clic](https://example.org \"titre\") et <script>alert(1)</script>\n"
+        + '\n[clic](https://example.org "titre") et <script>alert(1)</script>\n'
     )
     with pytest.raises(ContentError) as error:
         load_content(editable_course)  # raw HTML is refused by the checker

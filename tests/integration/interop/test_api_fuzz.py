@@ -45,7 +45,6 @@ ROLES = (Role.LEARNER, Role.TRAINER, Role.ORG_ADMIN, Role.ADMIN)
 #: Operations with a failure found here and reported to their owners: expected to fail.
 #: Once fixed they show as XPASS (pytest -rX): remove the entry then.
 KNOWN_FAILURES: dict[str, str] = {
-    "POST /api/v1/auth/token": "401 invalid_credentials is not documented (public=True)",
     "PUT /api/v1/workspaces/{workspace_id}": (
         "an id above 2**31 - 1 answers 405, which is not documented"
     ),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from lms.extensions import db
 from lms.models import Role
 from tests.factories import make_user
 
@@ -14,6 +15,8 @@ from tests.factories import make_user
 def learner(app_ctx, course, client, auth):
     """A learner, signed in on `client`, with the fixture course loaded."""
     user = make_user(Role.LEARNER, email="camille@example.org", name="Camille Martin")
+    user.locale = "en"  # these tests read the English wording
+    db.session.commit()
     auth.login("camille@example.org")
     return user
 

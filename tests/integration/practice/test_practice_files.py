@@ -80,7 +80,8 @@ def test_other_people_get_404_for_someone_elses_file(learner, client, auth, role
 def test_admins_may_download(learner, client, auth):
     post_work(client, "", [("carte.txt", TEXT)])
     [attachment] = submissions(learner.id)[0].attachments
-    make_user(Role.ADMIN, email="admin@example.org")
+    make_user(Role.ADMIN, email="admin@example.org").locale = "en"
+    db.session.commit()
     auth.logout()
     auth.login("admin@example.org")
     with client.get(f"/practice/attachments/{attachment.id}") as response:
@@ -188,7 +189,8 @@ def test_files_of_submitted_work_cannot_be_removed(learner, client, upload_dir):
 def test_nobody_removes_someone_elses_file(learner, client, auth, upload_dir):
     post_work(client, "", [("a.txt", TEXT)])
     [a] = submissions(learner.id)[0].attachments
-    make_user(Role.ADMIN, email="admin@example.org")
+    make_user(Role.ADMIN, email="admin@example.org").locale = "en"
+    db.session.commit()
     auth.logout()
     auth.login("admin@example.org")
     response = client.post(

@@ -163,12 +163,15 @@ def test_hostile_bodies_are_refused_and_nothing_is_recorded(quiz_course, client,
     assert _counts() == (0, 0, 0, 0)
 
 
-@pytest.mark.parametrize("data", [b"not json", b"[1, 2]", b'"text"', b"null"])
-def test_bodies_that_are_not_objects_are_refused(quiz_course, client, data):
+@pytest.mark.parametrize(
+    ("data", "status"), [(b"not json", 400), (b"[1, 2]", 422), (b'"text"', 422), (b"null", 422)]
+)
+def test_bodies_that_are_not_objects_are_refused(quiz_course, client, data, status):
     response = client.post(
         URL, data=data, content_type="application/json", headers=bearer(make_user())
     )
-    assert response.status_code == 422
+    assert response.status_code == status
+    assert "error" in response.json
     assert _counts() == (0, 0, 0, 0)
 
 

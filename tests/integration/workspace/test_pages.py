@@ -72,7 +72,7 @@ def test_years_are_added_copied_and_removed(client, editor):
     assert stored(ws).year(2024).resources[0].amount == 12000
     again = post(client, f"/workspace/{ws}/years", {"year": "2024", "copy_from": ""})
     assert again.status_code == 302
-    assert "already described" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "est déjà décrite" in client.get(again.headers["Location"]).get_data(as_text=True)
     post(client, f"/workspace/{ws}/years/2023/remove", {})
     assert [y.year for y in stored(ws).years] == [2024]
     assert client.get(f"/workspace/{ws}/years/2023/resources").status_code == 404

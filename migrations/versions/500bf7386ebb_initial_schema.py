@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 8acf4c967c08
+Revision ID: 500bf7386ebb
 Revises: 
-Create Date: 2026-11-26 11:10:15.503244
+Create Date: 2026-11-26 11:23:14.202290
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '8acf4c967c08'
+revision = '500bf7386ebb'
 down_revision = None
 branch_labels = None
 depends_on = None
