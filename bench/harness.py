@@ -268,7 +268,8 @@ def gunicorn(
     """Serve `app_spec` with gunicorn (sync workers) on a free port of 127.0.0.1.
 
     Waits (at most `timeout` seconds) until `ready_path` answers; stops the server
-    (the master it started, which stops its workers) when the block ends.
+    (the master it started, which stops its workers) when the block ends. The
+    server's log is removed then, unless it holds a traceback.
     """
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="escales-gunicorn-", suffix=".log")[1])
@@ -293,6 +294,8 @@ def gunicorn(
         yield server
     finally:
         _stop(process)
+        if not server.tracebacks():
+            log.unlink()  # kept only when it holds an error to read
 
 
 def _wait_until_ready(

@@ -263,7 +263,8 @@ def cut_down_module(slug: str, sections_left: int = 2) -> Retired:
     needed: set[str] = set()
     for question in questions:
         needed |= {c["code"] for c in question.definition.get("competencies", [])}
-    keep, covered = [], set()
+    keep: list[Question] = []
+    covered: set[str] = set()
     for question in sorted(questions, key=lambda q: -len(q.definition.get("competencies", []))):
         codes = {c["code"] for c in question.definition.get("competencies", [])}
         if codes - covered or len(keep) < 2:
@@ -274,8 +275,10 @@ def cut_down_module(slug: str, sections_left: int = 2) -> Retired:
     now = utcnow()
     retired_sections = sections[sections_left:]
     retired_questions = [q for q in questions if q not in keep]
-    for row in [*retired_sections, *retired_questions]:
-        row.retired_at = now
+    for section in retired_sections:
+        section.retired_at = now
+    for question in retired_questions:
+        question.retired_at = now
     db.session.commit()
     return Retired(
         module.id,

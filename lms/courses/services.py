@@ -349,9 +349,13 @@ def open_section(
     if current.id not in readings:
         _section_progress(session, user_id, current.id)
     progress = module_progress(session, user_id, module.id)
-    progress.last_section_id = current.id
+    if progress.last_section_id != current.id:
+        # Moving to another section is activity to the second ("continue" follows it).
+        progress.last_section_id = current.id
+        progress.last_activity_at = utcnow()
     status = _status(progress, (sum(item.read for item in items), len(items)))
-    session.commit()
+    if session.new or session.dirty:
+        session.commit()
     slugs = [item.slug for item in items]
     previous, following = rules.neighbours(slugs, section_slug)
     by_slug = {item.slug: item for item in items}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -9,11 +11,13 @@ from sqlalchemy.orm import Session
 from lms.models import ModuleProgress
 from lms.models.base import utcnow
 
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
+
 
 def module_progress(session: Session, user_id: int, module_id: int) -> ModuleProgress:
     """The learner's progress row for a module, created on first use (safe under concurrency).
 
-    Marks activity now; the caller commits.
+    Marks activity now (to the minute); the caller commits.
     """
     query = select(ModuleProgress).where(
         ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id
@@ -28,5 +32,9 @@ def module_progress(session: Session, user_id: int, module_id: int) -> ModulePro
             # Another request created it between our read and our insert.
             row = session.scalar(query)
             assert row is not None
-    row.last_activity_at = utcnow()
+    now = utcnow()
+    # Activity is kept to the minute: a page view within the same minute writes nothing,
+    # so reading a lesson does not turn every request into a database write.
+    if row.last_activity_at is None or now - row.last_activity_at >= ACTIVITY_RESOLUTION:
+        row.last_activity_at = now
     return row

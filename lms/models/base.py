@@ -62,8 +62,12 @@ def render_migration_item(type_: str, obj: object, autogen_context: object) -> s
 
 @event.listens_for(Engine, "connect")
 def _sqlite_enforces_foreign_keys(dbapi_connection: object, connection_record: object) -> None:
-    """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked, per connection."""
+    """SQLite settings, per connection: enforce foreign keys (and so ON DELETE CASCADE),
+    write-ahead logging for concurrent readers."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Readers do not wait for the writer, and a commit does not wait for the disk twice.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

@@ -21,7 +21,8 @@ from lms.extensions import db
 from lms.models import EvidenceSource
 from tests.browser.conftest import CHART_WITHOUT_TEXT_JS, sign_in_as
 from tests.conftest import FIXTURE_COURSE
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_org, make_user
+from tests.integration.workspace.helpers import make_workspace
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +85,15 @@ def test_every_chart_has_a_text_alternative(browser_db, page, axe):
     assert len(name.split()) >= 5, name  # a title and a description saying what it shows
     assert page.evaluate(CHART_WITHOUT_TEXT_JS) == []
     axe.check(page)  # checks every chart of the page too
+
+
+def test_the_workspace_charts_have_text_alternatives(browser_db, page, axe):
+    owner = make_user(org=make_org(), email="owner@example.org")
+    workspace_id = make_workspace(owner)
+    sign_in_as(page, "owner@example.org", PASSWORD)
+    page.goto(f"/workspace/{workspace_id}/analysis")
+    assert page.locator("svg.ws-chart").count() >= 2
+    axe.check(page)  # every chart named, no serious violation
 
 
 # --- A whole quiz with the keyboard alone ---------------------------------------------------

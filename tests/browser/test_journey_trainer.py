@@ -63,6 +63,7 @@ def test_trainer_journey(browser_db, journey_page, axe, language):
     page.locator("form[action$='/import/confirm'] button[type=submit]").click()
     page.wait_for_url(re.compile(r"/members$"))
     assert page.get_by_role("cell", name="zoe@example.org").is_visible()
+    axe.check(page)
 
     # Zoé reads the first module, passes its quiz and submits her practical work.
     zoe = db.session.scalar(select(User).where(User.email == "zoe@example.org"))
@@ -103,3 +104,8 @@ def test_trainer_journey(browser_db, journey_page, axe, language):
     page.goto(f"/cohorts/{cohort_id}/competencies")
     cells = page.locator("tbody tr", has=page.get_by_role("link", name="Zoé Lambert"))
     assert cells.locator("th, td").nth(tst02).inner_text() == "3"
+
+    # The list of cohorts now shows this one.
+    page.goto("/cohorts")
+    assert page.locator(f"main a[href='/cohorts/{cohort_id}']").count() == 1
+    axe.check(page)

@@ -31,7 +31,7 @@ def hostile(app_ctx, course):
     """A learner and a cohort with hostile names; the learner has work and a certificate."""
     org = make_org(slug="reseau", name="Réseau")
     cohort = make_cohort(org, name=COHORT, join_code="CODE-HOSTILE")
-    admin = make_user(Role.ADMIN, email="admin@example.org")
+    make_user(Role.ADMIN, email="admin@example.org")
     org_admin = make_user(Role.ORG_ADMIN, org, email="orgadmin@example.org")
     trainer = make_user(Role.TRAINER, org, email="trainer@example.org")
     enrol(cohort, trainer, CohortRole.TRAINER)
