@@ -11,10 +11,11 @@ PORT   ?= 5000
 WORKERS ?= 2
 PYTEST := PYTHONPATH=. $(BIN)/pytest -c tests/pytest.ini --rootdir .
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard lms/translations/*/LC_MESSAGES/messages.po))
+AXE    := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: install run test serve lint format translations extract-messages bench clean
+.PHONY: install run test serve lint format translations extract-messages bench audit clean
 
-install: $(STAMP) $(CATALOGUES) ## create or update .venv from requirements.txt
+install: $(STAMP) $(CATALOGUES) $(AXE) ## create or update .venv from requirements.txt
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +23,13 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+
+# axe-core (npm) for the accessibility tests; without npm those tests are skipped locally
+# (CI installs npm and then requires them).
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility tests will be skipped (apt-get install npm)"; fi
 
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ --statistics
@@ -56,6 +64,9 @@ format: install ## apply ruff's fixes and formatting
 
 bench: install ## benchmarks (not part of the test suite)
 	PYTHONPATH=. $(BIN)/python -m bench
+
+audit: install ## known vulnerabilities in the pinned requirements (needs PyPI's JSON API)
+	$(BIN)/pip-audit --requirement requirements.txt --no-deps --disable-pip --progress-spinner off
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
