@@ -30,6 +30,7 @@ from lms.certification.services import (
     learner_records,
     programme_targets,
 )
+from lms.csvsafe import safe_cell
 from lms.models import (
     AuditEvent,
     Certificate,
@@ -424,19 +425,13 @@ def organisation_report(
     )
 
 
-def _csv_cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def csv_text(header: Sequence[str], rows: Iterator[Sequence[object]]) -> str:
     """CSV with a UTF-8 byte order mark (so spreadsheets read accents right)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow([safe_cell(value) for value in row])
     return "\ufeff" + buffer.getvalue()
 
 

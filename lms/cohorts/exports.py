@@ -27,21 +27,11 @@ from sqlalchemy.orm import Session
 from lms.cohorts import wording
 from lms.cohorts.dashboards import Heatmap, ProgressMatrix, active_learner_ids
 from lms.cohorts.rules import percent
+from lms.csvsafe import safe_cell
 from lms.models import Attempt, AttemptStatus, Cohort, Module, Theme, User
 
 BOM = "\ufeff"
 DELIMITER = ";"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A value as written in a cell: text that a spreadsheet would run as a formula is
-    prefixed with an apostrophe; numbers and empty cells are left alone."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

@@ -259,20 +259,27 @@ def start_attempt(
     if not decision.allowed:
         session.rollback()
         raise RetakeNotAllowed(decision)
-    attempt = Attempt(
-        user_id=user_id,
-        module_id=module.id,
-        idempotency_key=idempotency_key,
-        number=len(attempts) + 1,
-        status=AttemptStatus.IN_PROGRESS,
-        seed=secrets.token_hex(8),
-        draft={},
-        started_at=now,
-        pass_mark=module.pass_mark,
-    )
+    attempt = _new_attempt(user_id, module, idempotency_key, len(attempts) + 1, now)
     session.add(attempt)
     session.commit()
     return attempt
+
+
+def _new_attempt(
+    user_id: int, module: Module, idempotency_key: str, number: int, started_at: datetime
+) -> Attempt:
+    """An open attempt with its own shuffle seed and the module's pass mark as it is now."""
+    return Attempt(
+        user_id=user_id,
+        module_id=module.id,
+        idempotency_key=idempotency_key,
+        number=number,
+        status=AttemptStatus.IN_PROGRESS,
+        seed=secrets.token_hex(8),
+        draft={},
+        started_at=started_at,
+        pass_mark=module.pass_mark,
+    )
 
 
 def own_attempt(session: Session, user_id: int, module: Module, attempt_id: int) -> Attempt | None:
@@ -518,16 +525,8 @@ def submit_new_attempt(
             if not decision.allowed:
                 session.rollback()
                 raise RetakeNotAllowed(decision)
-            attempt = Attempt(
-                user_id=user_id,
-                module_id=module.id,
-                idempotency_key=idempotency_key,
-                number=len(attempts) + 1,
-                status=AttemptStatus.IN_PROGRESS,
-                seed=secrets.token_hex(8),
-                draft={},
-                started_at=submitted_at,
-                pass_mark=module.pass_mark,
+            attempt = _new_attempt(
+                user_id, module, idempotency_key, len(attempts) + 1, submitted_at
             )
             session.add(attempt)
             session.flush()

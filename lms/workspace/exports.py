@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from lms.csvsafe import safe_cell
 from lms.i18n import N_
 from lms.workspace.analysis import Analysis
 from lms.workspace.method import suggested_priority
@@ -24,8 +25,8 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 def _safe(value: Any) -> Any:
     """Cells starting with = + - @ (or a tab / return) would run as formulas in a spreadsheet."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        return safe_cell(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
