@@ -39,7 +39,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     # (instead of overflowing the database driver).
     app.url_map.converters["int"] = BoundedIntConverter
 
-    from lms import cli, errors, extensions, i18n, security
+    from lms import cli, compression, errors, extensions, i18n, security, site_header
     from lms.models.base import render_migration_item
 
     extensions.db.init_app(app)
@@ -53,6 +53,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     )
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    compression.init_app(app)
     extensions.babel.init_app(app, locale_selector=i18n.select_locale)
     _init_login(app)
 
@@ -87,6 +88,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    site_header.init_app(app)
+    from lms.content import cache as content_cache
+
+    content_cache.init_app(app)
     cli.init_app(app)
     from lms import interop  # API reference page, xAPI outbox, statement downloads
 

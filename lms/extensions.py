@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -18,6 +19,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Pages, CSS and JSON are sent compressed to clients that accept it (settings: COMPRESS_*).
+compress = Compress()
 # Limits are declared per route; storage comes from RATELIMIT_STORAGE_URI.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # The OpenAPI 3.1 document is generated from the endpoints' pydantic schemas.

@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from config import TestConfig
 from lms import create_app
+from lms.content import cache as content_cache
 from lms.content.model import Course
 from lms.content.reader import read_course
 from lms.content.services import load_content
@@ -66,6 +67,7 @@ def empty_database() -> None:
         else:
             for table in tables:
                 connection.execute(table.delete())
+    content_cache.clear()  # rows were deleted behind the ORM's back
     limiter.reset()
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from lms.competency.services import NewEvidence, record_evidence
+from lms.content import cache as content_cache
 from lms.content.urls import module_url, section_url
 from lms.courses import rules, search
 from lms.courses.pages import (
@@ -334,18 +335,31 @@ def open_section(
 ) -> SectionPage | None:
     """Show one section and remember the visit (first view, and where to resume); commits.
 
-    None when the module or the section is unknown or retired.
+    None when the module or the section is unknown or retired. The module and its sections
+    come from the process's copy of the course (lms.content.cache); the learner's reading
+    costs two queries, and the visit writes only when something changed.
     """
-    found = _live_module(session, module_slug)
-    if found is None:
+    module = content_cache.live_module(session, module_slug)
+    if module is None:
         return None
-    module, _theme = found
-    sections = _live_sections(session, [module.id], bodies=True)[module.id]
-    current = next((s for s in sections if s.slug == section_slug), None)
+    current = module.section(section_slug)
     if current is None:
         return None
-    readings = _readings(session, user_id, (s.id for s in sections))
-    items = _items(module.slug, sections, readings, bodies=True)
+    readings = _readings(session, user_id, (s.id for s in module.sections))
+    items = [
+        SectionItem(
+            slug=section.slug,
+            title=section.title,
+            position=section.position,
+            url=section.url,
+            reading_minutes=section.reading_minutes,
+            read=readings.get(section.id, False),
+            visited=section.id in readings,
+            html=section.html if section is current else "",
+            toc=list(section.toc) if section is current else [],
+        )
+        for section in module.sections
+    ]
     if current.id not in readings:
         _section_progress(session, user_id, current.id)
     progress = module_progress(session, user_id, module.id)

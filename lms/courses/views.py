@@ -59,7 +59,7 @@ def section(slug: str, section: str) -> str:
     page = services.open_section(db.session(), current_user.id, slug, section)
     if page is None:
         abort(404)
-    return render_template("courses/section.html", page=page, form=MarkReadForm())
+    return render_template("courses/section.html", page=page)
 
 
 @bp.post("/modules/<slug>/sections/<section>/read")
