@@ -8,9 +8,12 @@ second, small cohort (--small learners) is generated alongside, so the query
 counts of both can be compared: they must be equal, whatever the size.
 
 Then, signed in as the cohort's trainer through the real sign-in form, it
-times each page (median of --runs) and counts its SQL queries:
+times each page (median of --runs), counts its SQL queries and weighs it
+(uncompressed, and gzipped as a compressing server would send it):
 
     PYTHONPATH=. .venv/bin/python bench/cohort_dashboard.py [--learners 1000]
+
+--profile prints where the time of the large cohort's dashboard goes (cProfile).
 
 The numbers for the project's reference run are in docs/cohorts.md.
 """
@@ -18,6 +21,9 @@ The numbers for the project's reference run are in docs/cohorts.md.
 from __future__ import annotations
 
 import argparse
+import cProfile
+import gzip
+import pstats
 import random
 import statistics
 import tempfile
@@ -185,8 +191,9 @@ def counting_queries(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
-def measure(client: Any, engine: Engine, path: str, runs: int) -> tuple[float, int, int]:
-    """Median time (ms), SQL queries and bytes of GET `path`, after one warm-up request.
+def measure(client: Any, engine: Engine, path: str, runs: int) -> tuple[float, int, int, int]:
+    """Median time (ms), SQL queries, bytes and gzipped bytes of GET `path`, after one
+    warm-up request.
 
     Each request runs in its own application context (a fresh session), as in production.
     """
@@ -199,7 +206,18 @@ def measure(client: Any, engine: Engine, path: str, runs: int) -> tuple[float, i
             times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (path, response.status_code)
         queries, size = len(statements), len(response.data)
-    return statistics.median(times), queries, size
+    return statistics.median(times), queries, size, len(gzip.compress(response.data, 6))
+
+
+def profile(client: Any, path: str, runs: int) -> None:
+    """Print the functions where GET `path` spends its time (cProfile, `runs` requests)."""
+    client.get(path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        client.get(path)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
 
 
 def main() -> None:
@@ -210,6 +228,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
         "--database-url", help="an EMPTY database to fill (default: scratch SQLite)"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the large cohort's dashboard too"
     )
     args = parser.parse_args()
 
@@ -252,11 +273,18 @@ def main() -> None:
         ("attempts CSV export", "/cohorts/{id}/export/attempts.csv"),
     ]
     sizes = {"big": args.learners, "small": args.small}
-    print(f"{'page':34} {'learners':>8} {'median ms':>10} {'queries':>8} {'KB':>8}")
+    print(f"{'page':34} {'learners':>8} {'median ms':>10} {'queries':>8} {'KB':>8} {'gzip KB':>8}")
     for label, pattern in pages:
         for key in ("small", "big"):
-            ms, queries, size = measure(client, engine, pattern.format(id=ids[key]), args.runs)
-            print(f"{label:34} {sizes[key]:>8} {ms:>10.1f} {queries:>8} {size / 1024:>8.0f}")
+            ms, queries, size, packed = measure(
+                client, engine, pattern.format(id=ids[key]), args.runs
+            )
+            print(
+                f"{label:34} {sizes[key]:>8} {ms:>10.1f} {queries:>8} {size / 1024:>8.0f}"
+                f" {packed / 1024:>8.0f}"
+            )
+    if args.profile:
+        profile(client, f"/cohorts/{ids['big']}", args.runs)
 
 
 if __name__ == "__main__":

@@ -430,8 +430,8 @@ def print_results(results: list[PageMeasure], engine: str, gaps: list[str]) -> N
         )
     notes = [
         f"KB transferred from an empty cache (headers included), budget < {BUDGET_KB} KB; "
-        "img+: images, icons and other; KB gz: the same if a reverse proxy gzipped HTML, CSS "
-        "and JS (the app serves them uncompressed)",
+        "img+: images, icons and other; the app compresses HTML, CSS and JS (brotli or gzip, "
+        "as the browser accepts); KB gz: the same if a proxy also gzipped what came uncompressed",
         "no JS: same <h1> and >= 90% of the main text with javaScriptEnabled=False",
         "FCP: first contentful paint, slow 3G (400 ms latency, 400 kbit/s), cold cache, "
         f"Chromium headless; server: gunicorn 2 workers on {engine}",

@@ -172,7 +172,7 @@ def submit_module_attempt(slug: str) -> tuple[dict[str, Any], int]:
         ) from None
     except services.RetakeNotAllowed as refused:
         raise _refusal(refused) from None
-    result = services.attempt_result(db.session(), outcome.attempt, module.slug)
+    result = services.attempt_scores(db.session(), outcome)
     body_out = {
         "id": result.id,
         "score": result.score,

@@ -8,6 +8,10 @@ parse the request, call a service, render.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+from typing import NamedTuple
+
 from flask import (
     Blueprint,
     Response,
@@ -19,8 +23,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_date, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectChoice
@@ -250,6 +256,87 @@ def _query() -> rules.LearnerQuery:
     return rules.parse_learner_query(request.args)
 
 
+class MatrixRow(NamedTuple):
+    """A learner's line of the progress matrix, ready to write: words translated, dates
+    formatted, cells written (see `_matrix_rows`)."""
+
+    learner: dashboards.LearnerRow
+    url: str
+    reasons: list[str]
+    activity_day: str
+    """The local date of the last activity, ISO (for <time datetime>)."""
+    activity: str
+    completed: int
+    cells: Markup
+
+
+def _cell_writer() -> Callable[[dashboards.ProgressCell], str]:
+    """What writes a matrix cell's ``<td>``: sections read, quiz, practical work, flag.
+
+    Lines are separated by ``<br>`` and carry no label of their own: the help text
+    above the table, which is its description, says what each line is and that ✓
+    means passed (screen readers read the character). The words are translated
+    once per page, and each distinct cell is written once (many learners share
+    the same figures).
+    """
+    quiz = escape(_("Quiz"))
+    passed = " <b>✓</b>"
+    completed = Markup("<strong>{}</strong>").format(_("Completed"))
+    overdue = Markup("<strong>{}</strong>").format(_("Overdue"))
+    statuses = {key: escape(words) for key, words in wording.practice_statuses().items()}
+    written: dict[dashboards.ProgressCell, str] = {}
+
+    def write(cell: dashboards.ProgressCell) -> str:
+        html = written.get(cell)
+        if html is None:
+            lines = [f"{cell.sections_read}/{cell.sections_total}"]
+            if cell.has_quiz:
+                if cell.quiz_best is None:
+                    lines.append(f"{quiz} —")
+                else:
+                    lines.append(f"{quiz} {cell.quiz_best} %{passed if cell.quiz_passed else ''}")
+            if cell.practice_status:
+                lines.append(statuses.get(cell.practice_status) or escape(cell.practice_status))
+            if cell.completed:
+                lines.append(completed)
+            elif cell.overdue:
+                lines.append(overdue)
+            html = written[cell] = f'<td class="cell cell-{cell.state}">{"<br>".join(lines)}</td>'
+        return html
+
+    return write
+
+
+def _matrix_rows(cohort_id: int, matrix: dashboards.ProgressMatrix) -> list[MatrixRow]:
+    """The matrix lines as the pages write them, prepared in Python once.
+
+    A page shows hundreds of cells: calling a macro, `url_for`, `gettext` or a
+    date filter for each costs more than the rest of the page, so the words are
+    translated once, each distinct date, reason and cell written once, and the
+    learners' links share one prefix.
+    """
+    write = _cell_writer()
+    reason = cache(wording.reason)  # learners share reasons: translate each one once
+    short_date = cache(lambda day: format_date(day, "short"))
+    prefix = url_for("cohorts.learner", cohort_id=cohort_id, user_id=0)[:-1]
+    rows = []
+    for line in matrix.lines:
+        learner = line.learner
+        day = to_user_timezone(learner.last_activity_at).date()
+        rows.append(
+            MatrixRow(
+                learner=learner,
+                url=f"{prefix}{learner.user_id}",
+                reasons=[reason(item) for item in line.reasons],
+                activity_day=day.isoformat(),
+                activity=short_date(day),
+                completed=line.modules_completed,
+                cells=Markup("".join([write(cell) for cell in line.cells])),
+            )
+        )
+    return rows
+
+
 @bp.get("/cohorts/<int:cohort_id>")
 @access.role_required(*STAFF)
 def progress(cohort_id: int) -> str:
@@ -258,7 +345,12 @@ def progress(cohort_id: int) -> str:
     query = _query()
     matrix = dashboards.progress_matrix(_db(), cohort, query, utcnow())
     return render_template(
-        "cohorts/progress.html", cohort=cohort, matrix=matrix, query=query, tab="progress"
+        "cohorts/progress.html",
+        cohort=cohort,
+        matrix=matrix,
+        rows=_matrix_rows(cohort.id, matrix),
+        query=query,
+        tab="progress",
     )
 
 
@@ -292,7 +384,12 @@ def at_risk(cohort_id: int) -> str:
     query = rules.parse_learner_query(args)
     matrix = dashboards.progress_matrix(_db(), cohort, query, utcnow())
     return render_template(
-        "cohorts/at_risk.html", cohort=cohort, matrix=matrix, query=query, tab="at_risk"
+        "cohorts/at_risk.html",
+        cohort=cohort,
+        matrix=matrix,
+        rows=_matrix_rows(cohort.id, matrix),
+        query=query,
+        tab="at_risk",
     )
 
 

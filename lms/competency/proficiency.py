@@ -22,18 +22,21 @@ the incremental updates made as the evidence arrived.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 __all__ = [
     "DEFAULT_PARAMS",
     "LEVEL_NAMES",
     "CompetencyLevel",
+    "EvidenceAggregate",
     "EvidenceItem",
     "EvidenceSource",
     "ProficiencyParams",
+    "ScoreTrack",
     "compute_level",
     "compute_profile",
     "evidence_shares",
@@ -225,19 +228,12 @@ def evidence_shares(
 def weighted_score(
     items: Sequence[EvidenceItem], params: ProficiencyParams = DEFAULT_PARAMS
 ) -> float | None:
-    """The decaying average of the items' scores (rounded), or None without items."""
-    shares = evidence_shares(items, params)
-    if not shares:
-        return None
-    return round(sum(item.score * share for item, share in shares), SCORE_DECIMALS)
+    """The decaying average of the items' scores (rounded), or None without items.
 
-
-def _stale_count(items: Sequence[EvidenceItem], params: ProficiencyParams) -> int:
-    if not items:
-        return 0
-    newest = max(item.occurred_at for item in items)
-    limit = timedelta(days=params.stale_after_days)
-    return sum(1 for item in items if newest - item.occurred_at > limit)
+    Computed as a fold in order (ScoreTrack); equal to ``Σ share * score`` with the
+    shares of `evidence_shares`, up to floating-point rounding.
+    """
+    return ScoreTrack.build(items, params).score(params)
 
 
 def _show(value: float, threshold: float) -> str:
@@ -270,34 +266,31 @@ def compute_level(
     for item in items:
         if item.competency != competency:
             raise ValueError(f"evidence for {item.competency} given for {competency}")
+    return EvidenceAggregate.build(items, params).result(competency, params)
 
-    def of(source: EvidenceSource) -> list[EvidenceItem]:
-        return sorted((i for i in items if i.source == source), key=_order)
 
-    lessons = of(EvidenceSource.LESSON)
-    answers = of(EvidenceSource.QUIZ)
-    works = of(EvidenceSource.PRACTICE)
-    ratings = of(EvidenceSource.RATING)
-    selves = of(EvidenceSource.SELF)
-
-    knowledge = weighted_score(answers, params)
-    applied = weighted_score(works, params)
-    # Evidence without a key cannot be told apart from a retake: not counted as distinct.
-    distinct_questions = len({i.key for i in answers if i.key})
-    distinct_practices = len({i.key for i in works if i.key})
+def _level_from(
+    competency: str, aggregate: EvidenceAggregate, params: ProficiencyParams
+) -> CompetencyLevel:
+    """The rule itself, over the aggregate of a competency's evidence (see EvidenceAggregate)."""
+    answers, works = aggregate.knowledge, aggregate.applied
+    knowledge = answers.score(params)
+    applied = works.score(params)
+    distinct_questions = len(answers.keys)
+    distinct_practices = len(works.keys)
     reasons: list[str] = []
 
     # Level 1: any measured evidence at all.
     measured = 0
-    if lessons or answers or works:
+    if aggregate.lessons or answers.count or works.count:
         measured = 1
         seen = []
-        if lessons:
-            seen.append(_plural(len(lessons), "lesson") + " completed")
-        if answers:
-            seen.append(_plural(len(answers), "quiz answer") + " recorded")
-        if works:
-            seen.append(_plural(len(works), "practical work") + " reviewed")
+        if aggregate.lessons:
+            seen.append(_plural(aggregate.lessons, "lesson") + " completed")
+        if answers.count:
+            seen.append(_plural(answers.count, "quiz answer") + " recorded")
+        if works.count:
+            seen.append(_plural(works.count, "practical work") + " reviewed")
         reasons.append(", ".join(seen) + ": level 1.")
 
     # Level 2: knowledge, from quiz answers only.
@@ -357,11 +350,9 @@ def compute_level(
             _next_step(measured, knowledge, applied, distinct_questions, distinct_practices, params)
         )
 
-    stale_answers = _stale_count(answers, params)
-    stale_works = _stale_count(works, params)
     for count, what, latest_what in (
-        (stale_answers, "quiz answer", "answer"),
-        (stale_works, "practical work", "one"),
+        (answers.stale_count, "quiz answer", "answer"),
+        (works.stale_count, "practical work", "one"),
     ):
         if count and params.stale_factor < 1:
             verb = "counts" if count == 1 else "count"
@@ -371,17 +362,16 @@ def compute_level(
             )
 
     level = measured
-    rating = ratings[-1].level if ratings else None
-    if ratings:
-        latest = ratings[-1]
-        assert latest.level is not None  # for mypy
-        level = latest.level
+    rating = aggregate.rating[5] if aggregate.rating else None
+    if aggregate.rating:
+        rated_at, rated = aggregate.rating[0], aggregate.rating[5]
+        level = rated
         reasons.append(
-            f"Trainer rating on {latest.occurred_at.date().isoformat()}: level {latest.level}. "
+            f"Trainer rating on {rated_at.date().isoformat()}: level {rated}. "
             f"It sets the level (the evidence alone gives level {measured})."
         )
 
-    self_level = selves[-1].level if selves else None
+    self_level = aggregate.self_assessment[5] if aggregate.self_assessment else None
     if self_level is not None:
         reasons.append(
             f"Self-assessment: level {self_level}. It is shown for information "
@@ -398,7 +388,7 @@ def compute_level(
         score=score,
         knowledge_score=knowledge,
         applied_score=applied,
-        evidence_count=len(items) - len(selves),
+        evidence_count=aggregate.lessons + answers.count + works.count + aggregate.ratings,
         distinct_questions=distinct_questions,
         distinct_practices=distinct_practices,
         rating=rating,
@@ -487,3 +477,310 @@ def compute_profile(
 def explain(level: CompetencyLevel) -> list[str]:
     """The sentences that explain a level to a learner or a trainer."""
     return list(level.reasons)
+
+
+# --- The rule as a fold: aggregates that new evidence updates --------------------------------
+#
+# A learner's profile is updated each time evidence arrives. Re-reading all of a
+# competency's evidence each time would get slower as the learner works, so the rule is
+# computed from an aggregate of the evidence instead, and a rebuild computes the same
+# aggregate from all the rows: the stored profile equals a rebuild exactly.
+#
+# Why a decaying average folds. Rows sorted oldest first, with q_k = (1-w)**weight_k:
+#   D_1 = s_1,  D_k = (1 - q_k) * s_k + q_k * D_(k-1)
+# is sum(share_k * s_k) with the shares of evidence_shares. Old rows form a prefix (rows
+# 1..m, more than stale_after_days older than the newest); their shares add up to
+# P = q_(m+1) * ... * q_n = (1-w)**(sum of the fresh weights), and among themselves they
+# are the decaying average D_m of the prefix. Multiplying the old shares by f and
+# rescaling gives
+#   score = (D_n - (1-f) * P * D_m) / (1 - (1-f) * P)
+# so a track keeps D_n, D_m, the summed weights and the counts. New rows are folded in at
+# the end, and rows that become old (the newest row moved on) are folded into D_m, in
+# order: the same rows folded in the same order give the same floats, whether the fold ran
+# once (rebuild) or submission after submission. A row older than the newest one already
+# folded in cannot be appended: the caller rebuilds that competency from its rows.
+
+_Order = tuple[datetime, str, str, float, float, int]
+
+
+@dataclass
+class ScoreTrack:
+    """The knowledge (quiz rows) or applied (practice rows) score of one competency, folded."""
+
+    count: int = 0
+    average: float = 0.0
+    """D_n, the decaying average of all the rows (without ageing)."""
+    weight: float = 0.0
+    """The rows' weights, summed in order."""
+    newest: _Order | None = None
+    """The order key of the newest row folded in."""
+    stale_count: int = 0
+    stale_average: float = 0.0
+    """D_m, the decaying average of the old rows (the first stale_count rows)."""
+    stale_weight: float = 0.0
+    fresh_since: datetime | None = None
+    """No row older than this is outside the old prefix (a lower bound)."""
+    keys: set[str] = field(default_factory=set)
+    """The distinct keys (questions or practical works)."""
+
+    @classmethod
+    def build(cls, items: Iterable[EvidenceItem], params: ProficiencyParams) -> ScoreTrack:
+        """The track of these rows (all of one source), given in any order."""
+        ordered = sorted(items, key=_order)
+        track = cls()
+        track.append(ordered, params)
+        window = track.stale_window(params)
+        if window is not None:
+            cutoff = window[1]
+            track.make_stale([i for i in ordered if i.occurred_at < cutoff], cutoff, params)
+        return track
+
+    def can_append(self, ordered: Sequence[EvidenceItem]) -> bool:
+        """Whether these rows (sorted) all come after the rows already folded in."""
+        return not ordered or self.newest is None or _order(ordered[0]) >= self.newest
+
+    def append(self, ordered: Sequence[EvidenceItem], params: ProficiencyParams) -> None:
+        """Fold in new rows, sorted, all after the newest one (see can_append)."""
+        if not ordered:
+            return
+        if not self.can_append(ordered):
+            raise ValueError("evidence older than the newest row cannot be appended")
+        self.average, self.weight = _fold(
+            self.average, self.weight, self.count, ordered, params.decay_weight
+        )
+        self.count += len(ordered)
+        self.keys.update(item.key for item in ordered if item.key)
+        self.newest = _order(ordered[-1])
+        if self.fresh_since is None:
+            self.fresh_since = ordered[0].occurred_at
+
+    def stale_window(self, params: ProficiencyParams) -> tuple[datetime, datetime] | None:
+        """(since, cutoff): the rows with since <= occurred_at < cutoff have become old and
+        must be given to make_stale; None when no row can have become old."""
+        if self.newest is None or self.fresh_since is None:
+            return None
+        cutoff = self.newest[0] - timedelta(days=params.stale_after_days)
+        return (self.fresh_since, cutoff) if self.fresh_since < cutoff else None
+
+    def make_stale(
+        self, ordered: Sequence[EvidenceItem], cutoff: datetime, params: ProficiencyParams
+    ) -> None:
+        """Fold the rows of the stale window (sorted) into the old prefix."""
+        if ordered:
+            self.stale_average, self.stale_weight = _fold(
+                self.stale_average,
+                self.stale_weight,
+                self.stale_count,
+                ordered,
+                params.decay_weight,
+            )
+            self.stale_count += len(ordered)
+        self.fresh_since = cutoff
+
+    def score(self, params: ProficiencyParams) -> float | None:
+        """The decaying average, old rows counting stale_factor as much, rounded."""
+        if not self.count:
+            return None
+        if not self.stale_count:
+            return round(self.average, SCORE_DECIMALS)
+        fresh_part = (1.0 - params.decay_weight) ** (self.weight - self.stale_weight)
+        cut = (1.0 - params.stale_factor) * fresh_part
+        return round((self.average - cut * self.stale_average) / (1.0 - cut), SCORE_DECIMALS)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-safe copy (floats survive a JSON round trip exactly)."""
+        return {
+            "n": self.count,
+            "avg": self.average,
+            "w": self.weight,
+            "newest": _order_to_json(self.newest),
+            "sn": self.stale_count,
+            "savg": self.stale_average,
+            "sw": self.stale_weight,
+            "fresh": self.fresh_since.isoformat() if self.fresh_since else None,
+            "keys": sorted(self.keys),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ScoreTrack:
+        """The track saved by to_json."""
+        fresh = data["fresh"]
+        return cls(
+            count=data["n"],
+            average=data["avg"],
+            weight=data["w"],
+            newest=_order_from_json(data["newest"]),
+            stale_count=data["sn"],
+            stale_average=data["savg"],
+            stale_weight=data["sw"],
+            fresh_since=datetime.fromisoformat(fresh) if fresh else None,
+            keys=set(data["keys"]),
+        )
+
+
+def _fold(
+    average: float, weight: float, count: int, ordered: Sequence[EvidenceItem], decay: float
+) -> tuple[float, float]:
+    keep = 1.0 - decay
+    for item in ordered:
+        if count == 0:
+            average = item.score  # the oldest row seeds the average
+        else:
+            q = keep**item.weight
+            average = (1.0 - q) * item.score + q * average
+        weight += item.weight
+        count += 1
+    return average, weight
+
+
+def _order_to_json(order: _Order | None) -> list[Any] | None:
+    return None if order is None else [order[0].isoformat(), *order[1:]]
+
+
+def _order_from_json(data: Sequence[Any] | None) -> _Order | None:
+    if data is None:
+        return None
+    at, key, source, score, weight, level = data
+    return (datetime.fromisoformat(at), key, source, score, weight, level)
+
+
+def _fold_params(params: ProficiencyParams) -> list[float]:
+    """The parameters an aggregate depends on (the others apply when the level is read)."""
+    return [params.decay_weight, float(params.stale_after_days)]
+
+
+_TRACKED = (EvidenceSource.QUIZ, EvidenceSource.PRACTICE)
+
+
+@dataclass
+class EvidenceAggregate:
+    """Everything the rule needs from one competency's evidence, kept up to date as rows
+    arrive: `result()` equals `compute_level` over all the rows.
+
+    Lessons and ratings are counted, the latest rating and self-assessment kept (the
+    greatest by the rule's order, so their arrival order does not matter), and the quiz and
+    practice rows folded into two ScoreTracks, which take rows in order only (`add` says
+    when a row comes too late).
+    """
+
+    lessons: int = 0
+    ratings: int = 0
+    rating: _Order | None = None
+    """The order key of the latest rating (its level is the last element)."""
+    self_assessment: _Order | None = None
+    last_evidence_at: datetime | None = None
+    """When the newest row that is not a self-assessment occurred."""
+    knowledge: ScoreTrack = field(default_factory=ScoreTrack)
+    applied: ScoreTrack = field(default_factory=ScoreTrack)
+
+    @classmethod
+    def build(cls, items: Iterable[EvidenceItem], params: ProficiencyParams) -> EvidenceAggregate:
+        """The aggregate of all these rows (one competency), given in any order."""
+        items = list(items)
+        aggregate = cls(
+            knowledge=ScoreTrack.build(
+                (i for i in items if i.source == EvidenceSource.QUIZ), params
+            ),
+            applied=ScoreTrack.build(
+                (i for i in items if i.source == EvidenceSource.PRACTICE), params
+            ),
+        )
+        aggregate._count(items)
+        return aggregate
+
+    def track(self, source: EvidenceSource) -> ScoreTrack:
+        """The score track of a source (QUIZ or PRACTICE)."""
+        return self.knowledge if source == EvidenceSource.QUIZ else self.applied
+
+    def add(self, items: Sequence[EvidenceItem], params: ProficiencyParams) -> bool:
+        """Fold in new rows; False, with nothing changed, if a quiz or practice row is older
+        than one already folded in (then rebuild from all the rows).
+
+        Afterwards, `stale_windows` says which rows have become old.
+        """
+        batches = [
+            (source, sorted((i for i in items if i.source == source), key=_order))
+            for source in _TRACKED
+        ]
+        if not all(self.track(source).can_append(rows) for source, rows in batches):
+            return False
+        for source, rows in batches:
+            self.track(source).append(rows, params)
+        self._count(items)
+        return True
+
+    def _count(self, items: Iterable[EvidenceItem]) -> None:
+        for item in items:
+            if item.source != EvidenceSource.SELF and (
+                self.last_evidence_at is None or item.occurred_at > self.last_evidence_at
+            ):
+                self.last_evidence_at = item.occurred_at
+            if item.source == EvidenceSource.LESSON:
+                self.lessons += 1
+            elif item.source == EvidenceSource.RATING:
+                self.ratings += 1
+                order = _order(item)
+                if self.rating is None or order > self.rating:
+                    self.rating = order
+            elif item.source == EvidenceSource.SELF:
+                order = _order(item)
+                if self.self_assessment is None or order > self.self_assessment:
+                    self.self_assessment = order
+
+    def stale_windows(
+        self, params: ProficiencyParams
+    ) -> list[tuple[EvidenceSource, datetime, datetime]]:
+        """(source, since, cutoff) for each track whose rows with since <= occurred_at <
+        cutoff have become old: give them to `make_stale`."""
+        windows = []
+        for source in _TRACKED:
+            window = self.track(source).stale_window(params)
+            if window is not None:
+                windows.append((source, *window))
+        return windows
+
+    def make_stale(
+        self,
+        source: EvidenceSource,
+        rows: Iterable[EvidenceItem],
+        cutoff: datetime,
+        params: ProficiencyParams,
+    ) -> None:
+        """Fold the rows of a stale window (in any order) into the track's old prefix."""
+        self.track(source).make_stale(sorted(rows, key=_order), cutoff, params)
+
+    def result(self, competency: str, params: ProficiencyParams) -> CompetencyLevel:
+        """The competency's level, with its reasons."""
+        return _level_from(competency, self, params)
+
+    def to_json(self, params: ProficiencyParams) -> dict[str, Any]:
+        """A JSON-safe copy, marked with the parameters it was folded with."""
+        return {
+            "params": _fold_params(params),
+            "lessons": self.lessons,
+            "ratings": self.ratings,
+            "rating": _order_to_json(self.rating),
+            "self": _order_to_json(self.self_assessment),
+            "last": self.last_evidence_at.isoformat() if self.last_evidence_at else None,
+            "quiz": self.knowledge.to_json(),
+            "practice": self.applied.to_json(),
+        }
+
+    @classmethod
+    def from_json(
+        cls, data: Mapping[str, Any] | None, params: ProficiencyParams
+    ) -> EvidenceAggregate | None:
+        """The aggregate saved by to_json; None if there is none, or if it was folded with
+        other parameters (then rebuild it from the rows)."""
+        if not data or data.get("params") != _fold_params(params):
+            return None
+        last = data["last"]
+        return cls(
+            lessons=data["lessons"],
+            ratings=data["ratings"],
+            rating=_order_from_json(data["rating"]),
+            self_assessment=_order_from_json(data["self"]),
+            last_evidence_at=datetime.fromisoformat(last) if last else None,
+            knowledge=ScoreTrack.from_json(data["quiz"]),
+            applied=ScoreTrack.from_json(data["practice"]),
+        )

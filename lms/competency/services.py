@@ -1,9 +1,12 @@
 """Recording evidence and keeping each learner's profile (CompetencyState rows) up to date.
 
-Evidence is appended, never changed. After each append, the affected
-competencies are recomputed from *all* their evidence with the pure rule in
-lms.competency.proficiency, so the stored profile always equals a full rebuild
-(evidence may arrive out of order: occurred_at, not arrival, orders it).
+Evidence is appended, never changed. Each CompetencyState keeps, beside the level, the
+rule's aggregate of that competency's evidence (lms.competency.proficiency.EvidenceAggregate):
+after each append, the new rows are folded into it, so the update does not re-read the
+learner's older evidence, and the result is exactly what a full rebuild from all the rows
+gives (`rebuild_profiles`). Evidence may arrive out of order (occurred_at, not arrival,
+orders it): a quiz or practice row older than the newest one makes that competency rebuild
+its aggregate from its rows.
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ from typing import Any
 
 import yaml
 from flask import current_app
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from lms.competency.proficiency import (
     DEFAULT_PARAMS,
     CompetencyLevel,
+    EvidenceAggregate,
     EvidenceItem,
     ProficiencyParams,
     compute_level,
@@ -90,7 +94,8 @@ def proficiency_params() -> ProficiencyParams:
     return ProficiencyParams(**overrides) if overrides else DEFAULT_PARAMS
 
 
-def _competency_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
+def competency_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
+    """Competency code -> id, for the codes that exist (one query)."""
     codes = set(codes)
     if not codes:
         return {}
@@ -98,40 +103,182 @@ def _competency_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
     return {code: id_ for code, id_ in rows}
 
 
-def record_evidence(session: Session, user_id: int, items: Sequence[NewEvidence]) -> None:
+def record_evidence(
+    session: Session,
+    user_id: int,
+    items: Sequence[NewEvidence],
+    codes: Mapping[str, int] | None = None,
+) -> None:
     """Append evidence rows and update the learner's profile for those competencies.
 
-    Unknown competency codes are ignored (content may name a retired one). The caller commits.
+    Unknown competency codes are ignored (content may name a retired one). The rows are
+    written with one batched INSERT; the profile is updated from each competency's stored
+    aggregate, without reading the learner's older evidence. `codes`: the competencies'
+    ids (`competency_ids`), when the caller read them before its write transaction. The
+    caller commits.
     """
-    ids = _competency_ids(session, (item.competency_code for item in items))
-    touched: set[int] = set()
+    if codes is None:
+        codes = competency_ids(session, (item.competency_code for item in items))
+    rows: list[dict[str, Any]] = []
+    batches: dict[int, list[EvidenceItem]] = defaultdict(list)
     for item in items:
-        competency_id = ids.get(item.competency_code)
+        competency_id = codes.get(item.competency_code)
         if competency_id is None:
             continue
-        session.add(
-            Evidence(
-                user_id=user_id,
-                competency_id=competency_id,
-                source=item.source,
+        rows.append(
+            {
+                "user_id": user_id,
+                "competency_id": competency_id,
+                "source": item.source,
+                "score": item.score,
+                "weight": item.weight,
+                "level": item.level,
+                "key": item.key,
+                "occurred_at": item.occurred_at,
+                "recorded_at": utcnow(),
+                "module_id": item.module_id,
+                "answer_id": item.answer_id,
+                "review_id": item.review_id,
+                "recorded_by_id": item.recorded_by_id,
+                "note": item.note,
+            }
+        )
+        batches[competency_id].append(
+            EvidenceItem(
+                competency=item.competency_code,
+                source=str(item.source),  # type: ignore[arg-type]
                 score=item.score,
-                weight=item.weight,
-                level=item.level,
-                key=item.key,
                 occurred_at=item.occurred_at,
-                module_id=item.module_id,
-                answer_id=item.answer_id,
-                review_id=item.review_id,
-                recorded_by_id=item.recorded_by_id,
-                note=item.note,
+                weight=item.weight,
+                key=item.key,
+                level=item.level,
             )
         )
-        touched.add(competency_id)
-    session.flush()
-    recompute_states(session, user_id, touched)
-    if touched:
-        for hook in PROFILE_CHANGE_HOOKS:
-            hook(session, user_id)
+    if not rows:
+        return
+    states = _computed_states(session, user_id, batches)
+    session.execute(insert(Evidence), rows)
+    for state, result, aggregate in states.values():
+        _apply(state, result, aggregate)
+    for hook in PROFILE_CHANGE_HOOKS:
+        hook(session, user_id)
+
+
+def _computed_states(
+    session: Session, user_id: int, batches: Mapping[int, Sequence[EvidenceItem]]
+) -> dict[int, tuple[CompetencyState, CompetencyLevel, EvidenceAggregate]]:
+    """The learner's state rows for these competencies (locked until commit) with their
+    new level and aggregate once `batches` (not yet written) are added.
+
+    Reads, besides the states: the rows that have just become old (only when a learner's
+    evidence spans more than `stale_after_days`), and every row of a competency whose
+    aggregate must be rebuilt (no aggregate yet, other parameters, or a row arriving
+    older than the newest one: rare). Each in one query, for all the competencies.
+    """
+    params = proficiency_params()
+    states = _locked_states(session, user_id, batches)
+    aggregates: dict[int, EvidenceAggregate] = {}
+    rebuild: set[int] = set()
+    for competency_id, batch in batches.items():
+        aggregate = EvidenceAggregate.from_json(states[competency_id].aggregate, params)
+        if aggregate is None or not aggregate.add(batch, params):
+            rebuild.add(competency_id)
+        else:
+            aggregates[competency_id] = aggregate
+    windows = [
+        (competency_id, source, since, cutoff)
+        for competency_id, aggregate in aggregates.items()
+        for source, since, cutoff in aggregate.stale_windows(params)
+    ]
+    if windows:
+        stored = _evidence_items(
+            session,
+            user_id,
+            or_(
+                *(
+                    and_(
+                        Evidence.competency_id == competency_id,
+                        Evidence.source == source,
+                        Evidence.occurred_at >= since,
+                        Evidence.occurred_at < cutoff,
+                    )
+                    for competency_id, source, since, cutoff in windows
+                )
+            ),
+        )
+        for competency_id, source, since, cutoff in windows:
+            rows = [
+                item
+                for item in [*stored[competency_id], *batches[competency_id]]
+                if item.source == source and since <= item.occurred_at < cutoff
+            ]
+            aggregates[competency_id].make_stale(source, rows, cutoff, params)
+    if rebuild:
+        stored = _evidence_items(session, user_id, Evidence.competency_id.in_(rebuild))
+        for competency_id in rebuild:
+            aggregates[competency_id] = EvidenceAggregate.build(
+                [*stored[competency_id], *batches[competency_id]], params
+            )
+    return {
+        competency_id: (
+            states[competency_id],
+            aggregate.result(batches[competency_id][0].competency, params),
+            aggregate,
+        )
+        for competency_id, aggregate in aggregates.items()
+    }
+
+
+def _locked_states(
+    session: Session, user_id: int, competency_ids: Iterable[int]
+) -> dict[int, CompetencyState]:
+    """The learner's state rows for these competencies, created if missing, locked
+    (PostgreSQL) in competency order so that two updates never wait for each other in a
+    circle. populate_existing: a row may have changed while we waited for its lock."""
+    competency_ids = sorted(set(competency_ids))
+    states = {
+        state.competency_id: state
+        for state in session.scalars(
+            select(CompetencyState)
+            .where(
+                CompetencyState.user_id == user_id,
+                CompetencyState.competency_id.in_(competency_ids),
+            )
+            .order_by(CompetencyState.competency_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    }
+    for competency_id in competency_ids:
+        if competency_id not in states:
+            states[competency_id] = _new_state(session, user_id, competency_id)
+    return states
+
+
+def _evidence_items(
+    session: Session, user_id: int, condition: ColumnElement[bool]
+) -> dict[int, list[EvidenceItem]]:
+    """The learner's evidence rows matching `condition`, by competency, as the rule's items."""
+    found: dict[int, list[EvidenceItem]] = defaultdict(list)
+    rows = session.execute(
+        select(
+            Evidence.competency_id,
+            Competency.code,
+            Evidence.source,
+            Evidence.score,
+            Evidence.occurred_at,
+            Evidence.weight,
+            Evidence.key,
+            Evidence.level,
+        )
+        .join(Competency, Competency.id == Evidence.competency_id)
+        .where(Evidence.user_id == user_id, condition)
+    )
+    for competency_id, code, source, score, occurred_at, weight, key, level in rows:
+        found[competency_id].append(
+            EvidenceItem(code, str(source), score, occurred_at, weight, key, level)  # type: ignore[arg-type]
+        )
+    return found
 
 
 def _as_item(code: str, row: Evidence) -> EvidenceItem:
@@ -156,13 +303,7 @@ def recompute_states(session: Session, user_id: int, competency_ids: Iterable[in
             select(Competency.id, Competency.code).where(Competency.id.in_(competency_ids))
         ).all()
     )
-    evidence: dict[int, list[Evidence]] = defaultdict(list)
-    for row in session.scalars(
-        select(Evidence).where(
-            Evidence.user_id == user_id, Evidence.competency_id.in_(competency_ids)
-        )
-    ):
-        evidence[row.competency_id].append(row)
+    evidence = _evidence_items(session, user_id, Evidence.competency_id.in_(competency_ids))
     states = {
         state.competency_id: state
         for state in session.scalars(
@@ -174,11 +315,9 @@ def recompute_states(session: Session, user_id: int, competency_ids: Iterable[in
     }
     params = proficiency_params()
     for competency_id in competency_ids:
-        rows = evidence.get(competency_id, [])
-        code = codes[competency_id]
-        result = compute_level(code, [_as_item(code, row) for row in rows], params)
+        aggregate = EvidenceAggregate.build(evidence.get(competency_id, []), params)
         state = states.get(competency_id) or _new_state(session, user_id, competency_id)
-        _apply(state, result, rows)
+        _apply(state, aggregate.result(codes[competency_id], params), aggregate)
 
 
 def _new_state(session: Session, user_id: int, competency_id: int) -> CompetencyState:
@@ -189,17 +328,20 @@ def _new_state(session: Session, user_id: int, competency_id: int) -> Competency
             session.add(state)
     except IntegrityError:
         found = session.scalar(
-            select(CompetencyState).where(
+            select(CompetencyState)
+            .where(
                 CompetencyState.user_id == user_id,
                 CompetencyState.competency_id == competency_id,
             )
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
         assert found is not None
         return found
     return state
 
 
-def _apply(state: CompetencyState, result: CompetencyLevel, rows: Sequence[Evidence]) -> None:
+def _apply(state: CompetencyState, result: CompetencyLevel, aggregate: EvidenceAggregate) -> None:
     state.level = result.level
     state.measured_level = result.measured_level
     state.score = result.score
@@ -209,9 +351,8 @@ def _apply(state: CompetencyState, result: CompetencyLevel, rows: Sequence[Evide
     state.self_level = result.self_level
     # A self-assessment is not evidence of competency: it must not make old evidence look
     # recent (the profile suggests reviews from this date) nor change anything but self_level.
-    state.last_evidence_at = max(
-        (row.occurred_at for row in rows if row.source != EvidenceSource.SELF), default=None
-    )
+    state.last_evidence_at = aggregate.last_evidence_at
+    state.aggregate = aggregate.to_json(proficiency_params())
     state.updated_at = utcnow()
 
 

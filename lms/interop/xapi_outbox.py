@@ -4,7 +4,9 @@ A `before_flush` listener on the application's session looks at what is about to
 written and adds one XapiStatement row per event:
 
 - a SectionProgress whose `completed_at` gets a value -> `completed` (the section);
-- a new Answer -> `answered` (the question);
+- a new Answer -> `answered` (the question); answers written in one batched INSERT by
+  the quiz service are not objects of the session: `answer_statements`, one of its
+  ANSWER_HOOKS, writes theirs;
 - an Attempt whose status becomes submitted -> `passed` or `failed` (the quiz);
 - a new PracticeReview -> `scored` (the practical work; success when accepted);
 - a new Certificate -> `earned` (the programme's badge).
@@ -15,11 +17,12 @@ exists exactly when its event does. Services need not know about xAPI at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, inspect
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from lms.certification import urls as certificate_urls
@@ -40,12 +43,52 @@ from lms.models import (
     XapiStatement,
 )
 from lms.models.base import utcnow
+from lms.quiz import services as quiz_services
 
 
 def register() -> None:
     """Attach the listener to the application's session (once, however many apps exist)."""
     if not event.contains(db.session, "before_flush", record_statements):
         event.listen(db.session, "before_flush", record_statements)
+    if answer_statements not in quiz_services.ANSWER_HOOKS:
+        quiz_services.ANSWER_HOOKS.append(answer_statements)
+
+
+def answer_statements(
+    attempt: Attempt, module_slug: str, answers: Sequence[quiz_services.GradedAnswer]
+) -> Callable[[Session], object] | None:
+    """The quiz hook: one `answered` statement per answer of a graded attempt, built
+    before the write transaction, written with one batched INSERT inside it."""
+    if not has_app_context() or not answers:
+        return None
+    site = current_site()
+    when = attempt.submitted_at or utcnow()
+    rows = []
+    for answer in answers:
+        statement = xapi.question_answered(
+            site,
+            attempt.user_id,
+            module_slug,
+            answer.question_key,
+            answer.question_type,
+            answer.response,
+            answer.score,
+            answer.correct,
+            when,
+        )
+        rows.append(
+            {
+                "id": statement["id"],
+                "user_id": attempt.user_id,
+                "verb": "answered",
+                "statement": statement,
+                "occurred_at": when,
+                "created_at": utcnow(),
+                "attempts": 0,
+                "last_error": "",
+            }
+        )
+    return lambda session: session.execute(insert(XapiStatement), rows)
 
 
 def current_site() -> xapi.Site:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base, UTCDateTime, utcnow
@@ -74,5 +75,9 @@ class CompetencyState(Base):
     self_level: Mapped[int | None] = mapped_column(Integer)
     last_evidence_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The rule's running aggregate of the evidence (EvidenceAggregate.to_json in
+    # lms.competency.proficiency), so that new evidence updates the level without reading
+    # the old rows. NULL: rebuilt from the evidence at the next update.
+    aggregate: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     competency: Mapped[Competency] = relationship()

@@ -179,13 +179,35 @@ def grade(definition: Mapping[str, Any], response: Any) -> GradeResult:
     A malformed response (missing, wrong type, unknown id, ...) scores 0 with `error` set to
     the check_response message; a bad response never raises.
     """
+    return prepare(definition).grade(response)
+
+
+@dataclass(frozen=True)
+class PreparedQuestion:
+    """A question validated and normalised once, to check and grade several responses
+    (validating a definition costs more than grading a response)."""
+
+    qtype: QuestionType
+    normalised: dict[str, Any]
+
+    def check(self, response: Any) -> str | None:
+        """As check_response."""
+        return _check(self.qtype, self.normalised, response)
+
+    def grade(self, response: Any) -> GradeResult:
+        """As grade."""
+        error = _check(self.qtype, self.normalised, response)
+        if error is not None:
+            return GradeResult(score=0.0, correct=False, parts=(), error=error)
+        raw, parts = self.qtype.score(self.normalised, response)
+        score = round(min(1.0, max(0.0, raw)), 4)
+        return GradeResult(score=score, correct=score == 1.0, parts=parts)
+
+
+def prepare(definition: Mapping[str, Any]) -> PreparedQuestion:
+    """The question ready to check and grade responses; raises InvalidDefinition."""
     qtype, normalised = _prepared(definition)
-    error = _check(qtype, normalised, response)
-    if error is not None:
-        return GradeResult(score=0.0, correct=False, parts=(), error=error)
-    raw, parts = qtype.score(normalised, response)
-    score = round(min(1.0, max(0.0, raw)), 4)
-    return GradeResult(score=score, correct=score == 1.0, parts=parts)
+    return PreparedQuestion(qtype, normalised)
 
 
 def describe_response(definition: Mapping[str, Any], response: Any) -> str:

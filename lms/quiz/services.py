@@ -16,19 +16,19 @@ database has no row locks (SQLite serialises writers instead).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.competency.services import NewEvidence, record_evidence
+from lms.competency.services import NewEvidence, competency_ids, record_evidence
 from lms.content.urls import section_url
-from lms.learning.progress import module_progress
+from lms.learning.progress import ACTIVITY_RESOLUTION, module_progress
 from lms.models import (
     Answer,
     Attempt,
@@ -39,6 +39,7 @@ from lms.models import (
     Question,
     Section,
 )
+from lms.models.base import utcnow
 from lms.quiz import grading, rules
 from lms.quiz.forms import InputProblem, field_name, sanitise_draft
 
@@ -78,6 +79,29 @@ def find_module(session: Session, slug: str, *, include_retired: bool = False) -
     if module is None or (module.retired_at is not None and not include_retired):
         return None
     return module
+
+
+#: Questions prepared for grading, by content hash (a digest of the definition, set when
+#: the course is loaded): validating a definition costs more than grading an answer, and
+#: every submission grades the same few questions. Bounded; a new course version simply
+#: adds entries.
+_PREPARED: dict[str, grading.PreparedQuestion] = {}
+_PREPARED_LIMIT = 4096
+
+
+def prepared_questions(questions: Sequence[Question]) -> list[grading.PreparedQuestion]:
+    """The questions ready to check and grade answers, from this process's copies."""
+    prepared = []
+    for question in questions:
+        found = _PREPARED.get(question.content_hash) if question.content_hash else None
+        if found is None:
+            found = grading.prepare(question.definition)
+            if question.content_hash:
+                if len(_PREPARED) >= _PREPARED_LIMIT:
+                    _PREPARED.clear()
+                _PREPARED[question.content_hash] = found
+        prepared.append(found)
+    return prepared
 
 
 def live_questions(session: Session, module_id: int) -> list[Question]:
@@ -226,16 +250,23 @@ def _lock_progress(session: Session, user_id: int, module_id: int) -> ModuleProg
 
     Every quiz write for a learner and module takes this lock first, so they run one at
     a time (PostgreSQL; SQLite serialises writers anyway). populate_existing: the row may
-    have changed while we waited for the lock.
+    have changed while we waited for the lock. One statement when the row exists. Marks
+    activity now (to the minute), as `module_progress` does.
     """
-    row = module_progress(session, user_id, module_id)
-    locked = session.scalar(
+    query = (
         select(ModuleProgress)
-        .where(ModuleProgress.id == row.id)
+        .where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    assert locked is not None
+    locked = session.scalar(query)
+    if locked is None:
+        module_progress(session, user_id, module_id)  # creates it, safe under concurrency
+        locked = session.scalar(query)
+        assert locked is not None
+    now = utcnow()
+    if locked.last_activity_at is None or now - locked.last_activity_at >= ACTIVITY_RESOLUTION:
+        locked.last_activity_at = now
     return locked
 
 
@@ -422,11 +453,102 @@ def save_draft(session: Session, attempt: Attempt, widgets: Mapping[str, Any]) -
 
 
 @dataclass(frozen=True)
+class GradedAnswer:
+    """A graded answer about to be written: what the ANSWER_HOOKS receive."""
+
+    question_key: str
+    question_type: str
+    response: Any
+    score: float
+    correct: bool
+
+
+#: Called (attempt, module slug, answers) when an attempt has been graded, before anything
+#: is written; each returns a function that writes its own rows in the attempt's
+#: transaction (or None). Answers are written with one batched INSERT, so they are not
+#: objects of the session: other areas (the xAPI outbox) record what they need this way,
+#: their work done before the write transaction starts.
+ANSWER_HOOKS: list[
+    Callable[[Attempt, str, Sequence[GradedAnswer]], Callable[[Session], object] | None]
+] = []
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    """How one question of an attempt was graded (the API's answer)."""
+
+    key: str
+    score: float
+    correct: bool
+    explanation_html: str
+
+
+@dataclass(frozen=True)
+class AttemptScores:
+    """A submitted attempt's score and its questions' scores, in quiz order."""
+
+    id: int
+    score: float
+    passed: bool
+    questions: list[QuestionScore]
+
+
+@dataclass(frozen=True)
 class SubmitOutcome:
-    """The submitted attempt, and whether this call graded it (False: it already was)."""
+    """The submitted attempt, and whether this call graded it (False: it already was).
+
+    `scores` are filled when this call graded it (read before the commit, so that
+    answering does not read the attempt back).
+    """
 
     attempt: Attempt
     graded_now: bool
+    scores: AttemptScores | None = None
+
+
+@dataclass(frozen=True)
+class _Graded:
+    """The questions graded, before anything is written."""
+
+    questions: Sequence[Question]
+    responses: list[Any]
+    results: list[grading.GradeResult]
+    section_titles: Mapping[str, str]
+
+
+def _questions_to_grade(session: Session, module_id: int) -> tuple[list[Question], dict[str, str]]:
+    """The module's current questions, in quiz order, and the titles of the sections they
+    point to (for the answers' snapshots), in one query."""
+    rows = session.execute(
+        select(Question, Section.title)
+        .outerjoin(
+            Section,
+            (Section.module_id == Question.module_id) & (Section.slug == Question.section_slug),
+        )
+        .where(Question.module_id == module_id, Question.retired_at.is_(None))
+        .order_by(Question.position)
+    ).all()
+    titles = {q.section_slug: title for q, title in rows if q.section_slug and title is not None}
+    return [question for question, _ in rows], titles
+
+
+def _grade(
+    questions: Sequence[Question],
+    section_titles: Mapping[str, str],
+    responses: Mapping[str, Any],
+    prepared: Sequence[grading.PreparedQuestion] | None = None,
+) -> _Graded:
+    """Grade every current question (pure): before any write, so that the write
+    transaction stays short."""
+    if prepared is None:
+        prepared = prepared_questions(questions)
+    answered = [responses.get(str(q.definition["id"])) for q in questions]
+    return _Graded(
+        questions=questions,
+        responses=answered,
+        results=[p.grade(r) for p, r in zip(prepared, answered, strict=True)],
+        section_titles=section_titles,
+    )
 
 
 def submit_attempt(
@@ -443,13 +565,14 @@ def submit_attempt(
     An attempt already submitted is returned as it is, with nothing recorded.
     Raises AttemptNotFound if the attempt is not this learner's for this module.
     """
+    graded = _grade(*_questions_to_grade(session, module.id), responses)
     try:
         progress = _lock_progress(session, user_id, module.id)
         attempt = _locked_attempt(session, user_id, module.id, attempt_id)
         if attempt.status == AttemptStatus.SUBMITTED:
             session.rollback()  # release the locks; nothing to record
             return SubmitOutcome(attempt, graded_now=False)
-        _grade_and_record(session, attempt, module, progress, responses, submitted_at)
+        scores = _record(session, attempt, module, progress, graded, submitted_at)
         session.commit()
     except IntegrityError:
         # Another transaction graded it first (the Answer unique constraint caught us).
@@ -460,7 +583,7 @@ def submit_attempt(
         if not already_submitted:
             raise
         return SubmitOutcome(attempt, graded_now=False)
-    return SubmitOutcome(attempt, graded_now=True)
+    return SubmitOutcome(attempt, graded_now=True, scores=scores)
 
 
 def _locked_attempt(session: Session, user_id: int, module_id: int, attempt_id: int) -> Attempt:
@@ -476,21 +599,28 @@ def _locked_attempt(session: Session, user_id: int, module_id: int, attempt_id: 
     return attempt
 
 
-def check_api_answers(questions: Sequence[Question], answers: Mapping[str, Any]) -> dict[str, str]:
+def check_api_answers(
+    questions: Sequence[Question],
+    answers: Mapping[str, Any],
+    prepared: Sequence[grading.PreparedQuestion] | None = None,
+) -> dict[str, str]:
     """{question id: message} for unknown question ids and malformed responses.
 
     A missing answer, or null, is not an error: that question is unanswered (score 0).
+    `prepared`: the questions already prepared for grading (grading.prepare), same order.
     """
-    definitions = {str(q.definition["id"]): q.definition for q in questions}
+    if prepared is None:
+        prepared = prepared_questions(questions)
+    by_id = {str(q.definition["id"]): p for q, p in zip(questions, prepared, strict=True)}
     fields: dict[str, str] = {}
     for qid, response in answers.items():
         if len(fields) >= MAX_REPORTED_FIELDS:
             break
         shown = qid[:100]
-        definition = definitions.get(qid)
-        if definition is None:
+        question = by_id.get(qid)
+        if question is None:
             fields[shown] = "unknown question id"
-        elif response is not None and (message := grading.check_response(definition, response)):
+        elif response is not None and (message := question.check(response)):
             fields[shown] = message
     return fields
 
@@ -507,33 +637,44 @@ def submit_new_attempt(
 
     The same key again returns the attempt it made, whatever the answers. Raises
     InvalidAnswers (nothing recorded) or RetakeNotAllowed. Commits once.
+
+    Reads and grading come first; then the progress row is locked, the attempt made and
+    everything written (batched), so that the write transaction stays short. A request
+    with the same key that got there first is caught by the unique constraint.
     """
     existing = _attempt_by_key(session, user_id, module.id, idempotency_key)
     if existing is not None and existing.status == AttemptStatus.SUBMITTED:
         return SubmitOutcome(existing, graded_now=False)
-    questions = live_questions(session, module.id)
-    fields = check_api_answers(questions, answers)
+    questions, section_titles = _questions_to_grade(session, module.id)
+    prepared = prepared_questions(questions)
+    fields = check_api_answers(questions, answers, prepared)
     if fields:
         session.rollback()
         raise InvalidAnswers(fields)
+    graded = _grade(questions, section_titles, answers, prepared)
     try:
         progress = _lock_progress(session, user_id, module.id)
-        attempt = _attempt_by_key(session, user_id, module.id, idempotency_key, lock=True)
-        if attempt is None:
-            attempts = _my_attempts(session, user_id, module.id)
-            decision = _decision(attempts, module, submitted_at)
+        if existing is not None:  # an open attempt made with this key (rare)
+            attempt = _locked_attempt(session, user_id, module.id, existing.id)
+            if attempt.status == AttemptStatus.SUBMITTED:
+                session.rollback()
+                return SubmitOutcome(attempt, graded_now=False)
+        else:
+            with session.no_autoflush:  # the progress row's activity is written later
+                started, last_submitted_at = _attempt_counts(session, user_id, module.id)
+            decision = rules.retake_decision(
+                attempts_started=started,
+                last_submitted_at=last_submitted_at,
+                max_attempts=module.max_attempts,
+                retake_wait_minutes=module.retake_wait_minutes,
+                now=submitted_at,
+            )
             if not decision.allowed:
                 session.rollback()
                 raise RetakeNotAllowed(decision)
-            attempt = _new_attempt(
-                user_id, module, idempotency_key, len(attempts) + 1, submitted_at
-            )
+            attempt = _new_attempt(user_id, module, idempotency_key, started + 1, submitted_at)
             session.add(attempt)
-            session.flush()
-        elif attempt.status == AttemptStatus.SUBMITTED:
-            session.rollback()
-            return SubmitOutcome(attempt, graded_now=False)
-        _grade_and_record(session, attempt, module, progress, answers, submitted_at, questions)
+        scores = _record(session, attempt, module, progress, graded, submitted_at)
         session.commit()
     except IntegrityError:
         # A concurrent request with the same key made the attempt first.
@@ -544,7 +685,17 @@ def submit_new_attempt(
         if existing is None or not already_submitted:
             raise
         return SubmitOutcome(existing, graded_now=False)
-    return SubmitOutcome(attempt, graded_now=True)
+    return SubmitOutcome(attempt, graded_now=True, scores=scores)
+
+
+def _attempt_counts(session: Session, user_id: int, module_id: int) -> tuple[int, datetime | None]:
+    """How many attempts the learner started on the module, and when they last submitted one."""
+    started, last_submitted_at = session.execute(
+        select(func.count(Attempt.id), func.max(Attempt.submitted_at)).where(
+            Attempt.user_id == user_id, Attempt.module_id == module_id
+        )
+    ).one()
+    return started, last_submitted_at
 
 
 def _attempt_by_key(
@@ -558,50 +709,72 @@ def _attempt_by_key(
     return session.scalar(query.execution_options(populate_existing=True))
 
 
-def _grade_and_record(
+def _record(
     session: Session,
     attempt: Attempt,
     module: Module,
     progress: ModuleProgress,
-    responses: Mapping[str, Any],
+    graded: _Graded,
     submitted_at: datetime,
-    questions: Sequence[Question] | None = None,
-) -> None:
-    """Grade every current question, store the answers with their snapshots, score the
-    attempt, update the progress summary and record the evidence. The caller commits."""
-    if questions is None:
-        questions = live_questions(session, module.id)
-    section_titles = dict(
-        session.execute(
-            select(Section.slug, Section.title).where(Section.module_id == module.id)
-        ).all()
-    )
-    answers: list[tuple[Question, Answer]] = []
-    for position, question in enumerate(questions, start=1):
-        response = responses.get(str(question.definition["id"]))
-        result = grading.grade(question.definition, response)
-        answer = Answer(
-            question_id=question.id,
-            question_key=question.key,
-            position=position,
-            snapshot=_snapshot(question, section_titles),
-            response=response,
-            score=result.score,
-            correct=result.correct,
-            feedback=[
-                {"key": part.key, "correct": part.correct, "message": part.message}
-                for part in result.parts
-            ],
+) -> AttemptScores:
+    """Write a graded attempt: the attempt and the progress summary, the answers with their
+    snapshots (one batched INSERT), the hooks' rows, and the evidence with the profile
+    update. Everything that can be computed is computed before the first write (on
+    SQLite, the write lock is held from the first write to the commit). The caller commits.
+    """
+    # No autoflush until the explicit flush below: a query here would otherwise write the
+    # pending changes and start the write transaction early.
+    with session.no_autoflush:
+        questions, results = graded.questions, graded.results
+        score = rules.attempt_score([result.score for result in results])
+        passed = rules.is_passed(score, attempt.pass_mark)
+        rows = [
+            {
+                "question_id": question.id,
+                "question_key": question.key,
+                "position": position,
+                "snapshot": _snapshot(question, graded.section_titles),
+                "response": response,
+                "score": result.score,
+                "correct": result.correct,
+                "feedback": [
+                    {"key": part.key, "correct": part.correct, "message": part.message}
+                    for part in result.parts
+                ],
+            }
+            for position, (question, response, result) in enumerate(
+                zip(questions, graded.responses, results, strict=True), start=1
+            )
+        ]
+        attempt.score, attempt.passed = score, passed
+        attempt.status = AttemptStatus.SUBMITTED
+        attempt.submitted_at = submitted_at
+        attempt.draft = {}
+        answers = [
+            GradedAnswer(question.key, question.type, response, result.score, result.correct)
+            for question, response, result in zip(questions, graded.responses, results, strict=True)
+        ]
+        writers = [hook(attempt, module.slug, answers) for hook in ANSWER_HOOKS]
+        codes = competency_ids(
+            session,
+            (competency["code"] for question in questions for competency in question.competencies),
         )
-        attempt.answers.append(answer)
-        answers.append((question, answer))
-    attempt.score = rules.attempt_score([answer.score for _, answer in answers])
-    attempt.passed = rules.is_passed(attempt.score, attempt.pass_mark)
-    attempt.status = AttemptStatus.SUBMITTED
-    attempt.submitted_at = submitted_at
-    attempt.draft = {}
-    session.flush()  # answer ids for the evidence; the unique constraints apply here
-    _update_progress(progress, attempt.score, attempt.passed, submitted_at)
+        _update_progress(progress, score, passed, submitted_at)
+
+    session.flush()  # the attempt's id; the unique constraints apply here
+    for row in rows:
+        row["attempt_id"] = attempt.id
+    # RETURNING the position too: rows may come back in any order, and asking SQLAlchemy to
+    # sort them would make it insert one row per statement on SQLite.
+    by_position = {
+        position: answer_id
+        for position, answer_id in session.execute(
+            insert(Answer).returning(Answer.position, Answer.id), rows
+        )
+    }
+    for write in writers:
+        if write is not None:
+            write(session)
     record_evidence(
         session,
         attempt.user_id,
@@ -609,15 +782,56 @@ def _grade_and_record(
             NewEvidence(
                 competency_code=competency["code"],
                 source=EvidenceSource.QUIZ,
-                score=answer.score,
+                score=result.score,
                 weight=float(competency.get("weight", 1.0)),
                 key=f"{module.slug}/{question.key}",
                 occurred_at=submitted_at,  # when the learner submitted, not when graded
                 module_id=module.id,
-                answer_id=answer.id,
+                answer_id=by_position[position],
             )
-            for question, answer in answers
+            for position, (question, result) in enumerate(zip(questions, results, strict=True), 1)
             for competency in question.competencies
+        ],
+        codes,
+    )
+    return AttemptScores(
+        id=attempt.id,
+        score=score,
+        passed=passed,
+        questions=[
+            QuestionScore(
+                key=question.key,
+                score=result.score,
+                correct=result.correct,
+                explanation_html=(question.rendered or {}).get("explanation", ""),
+            )
+            for question, result in zip(questions, results, strict=True)
+        ],
+    )
+
+
+def attempt_scores(session: Session, outcome: SubmitOutcome) -> AttemptScores:
+    """The scores of a submitted attempt: those of the outcome when it was graded now,
+    else read from its answers."""
+    if outcome.scores is not None:
+        return outcome.scores
+    attempt = outcome.attempt
+    answers = session.scalars(
+        select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.position)
+    )
+    assert attempt.score is not None
+    return AttemptScores(
+        id=attempt.id,
+        score=attempt.score,
+        passed=bool(attempt.passed),
+        questions=[
+            QuestionScore(
+                key=answer.question_key,
+                score=answer.score,
+                correct=answer.correct,
+                explanation_html=(answer.snapshot.get("rendered") or {}).get("explanation", ""),
+            )
+            for answer in answers
         ],
     )
 

@@ -126,6 +126,7 @@ AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 AXE_INSTALL = "npm ci --prefix tests/browser --no-audit --no-fund"
 # Impacts that fail a page; "moderate" and "minor" findings are left to review by hand.
 AXE_FAILING_IMPACTS = ("serious", "critical")
+AXE_ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
 
 
 @pytest.fixture(params=sorted(LANGUAGES))
@@ -218,12 +219,13 @@ class Axe:
     def __init__(self, source: str) -> None:
         self.source = source
 
-    def violations(self, page) -> list[dict]:
-        """The serious and critical axe-core violations of the page as it is now."""
+    def violations(self, page, impacts: tuple[str, ...] = AXE_FAILING_IMPACTS) -> list[dict]:
+        """The axe-core violations of the page as it is now, of the given impacts (by
+        default the serious and critical ones)."""
         if not page.evaluate("() => typeof window.axe === 'object'"):
             page.evaluate(self.source)
         result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-        return [v for v in result["violations"] if v["impact"] in AXE_FAILING_IMPACTS]
+        return [v for v in result["violations"] if v["impact"] in impacts]
 
     def check(self, page) -> None:
         """Fail with a readable message unless the page has no serious or critical axe-core

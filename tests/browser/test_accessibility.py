@@ -19,9 +19,15 @@ from lms.competency.services import NewEvidence, record_evidence
 from lms.content.services import load_content
 from lms.extensions import db
 from lms.models import EvidenceSource
-from tests.browser.conftest import CHART_WITHOUT_TEXT_JS, sign_in_as
+from tests.browser.conftest import (
+    AXE_ALL_IMPACTS,
+    CHART_WITHOUT_TEXT_JS,
+    describe_violations,
+    sign_in_as,
+)
 from tests.conftest import FIXTURE_COURSE
 from tests.factories import PASSWORD, make_org, make_user
+from tests.integration.cohorts.helpers import take_quiz
 from tests.integration.workspace.helpers import make_workspace
 
 pytestmark = pytest.mark.browser
@@ -94,6 +100,22 @@ def test_the_workspace_charts_have_text_alternatives(browser_db, page, axe):
     page.goto(f"/workspace/{workspace_id}/analysis")
     assert page.locator("svg.ws-chart").count() >= 2
     axe.check(page)  # every chart named, no serious violation
+
+
+@pytest.mark.parametrize(
+    "path", ["/profile/competencies/TST-01", "/modules/premier-module/practice"]
+)
+def test_evidence_and_practice_pages_have_no_finding_at_all(browser_db, page, axe, path):
+    # Not even a moderate or minor one. Both pages had a section and the scrolling region
+    # of its table named by the same heading: landmarks of one role need distinct names.
+    load_content(FIXTURE_COURSE)
+    learner = make_user(email="camille@example.org")
+    take_quiz(learner, right=True)  # evidence, so that the evidence table is shown
+    sign_in_as(page, "camille@example.org", PASSWORD)
+    page.goto(path)
+    assert page.locator("main [role=region] table").count() == 1
+    found = axe.violations(page, impacts=AXE_ALL_IMPACTS)
+    assert not found, f"axe-core findings on {path}:\n" + describe_violations(found)
 
 
 # --- A whole quiz with the keyboard alone ---------------------------------------------------

@@ -54,6 +54,44 @@ def test_the_matrix_shows_reading_quiz_and_practical_work(course, client, auth):
     assert "To review" in bob_row or "À évaluer" in bob_row
 
 
+def test_the_matrix_cells_are_compact_and_described_once(course, client, auth):
+    """Each cell holds its figures only; the table's description says what they are."""
+    world = make_world(learners=2)
+    ana, _bob = world.learners
+    read_all(ana)
+    take_quiz(ana, right=True)
+    auth.login(world.trainer.email)
+    page = client.get(f"/cohorts/{world.cohort.id}").get_data(as_text=True)
+    table = page[page.index("<table") : page.index("</table>")]
+    assert 'aria-describedby="matrix-help"' in table and 'id="matrix-help"' in page
+    help_text = page[page.index('id="matrix-help"') :]
+    assert "✓" in help_text[: help_text.index("</p>")]  # the description explains the mark
+    cells = re.findall(r'<td class="cell cell-(\w+)">(.*?)</td>', table)
+    state, text = cells[0]  # Ana, first module: read, quiz passed, work not started
+    lines = text.split("<br>")
+    assert state == "done" and lines[:2] == ["2/2", "Quiz 100 % <b>✓</b>"]
+    assert len(lines) == 4 and lines[3].startswith("<strong>")
+    empty = [text.split("<br>")[:2] for state, text in cells if state == "empty"]
+    assert ["0/2", "Quiz —"] in empty
+    assert "visually-hidden" not in table[table.index("<tbody") :]  # no label repeated per cell
+    assert f'href="/cohorts/{world.cohort.id}/learners/{ana.id}"' in table
+
+
+def test_the_plain_list_reads_no_totals_but_filters_and_sorts_on_them_do(course, client, auth):
+    """By name, the page's summary rows only are read; by activity or status, the totals."""
+    world = make_world(learners=3)
+    set_progress(world.learners[2], last_activity_at=utcnow())
+    auth.login(world.trainer.email)
+    base = f"/cohorts/{world.cohort.id}"
+    with count_queries() as statements:
+        client.get(base)
+    assert not any("GROUP BY" in statement for statement in statements)
+    with count_queries() as statements:
+        page = client.get(f"{base}?sort=-activity").get_data(as_text=True)
+    assert any("GROUP BY" in statement for statement in statements)
+    assert page.index("Learner 03") < page.index("Learner 01")
+
+
 def test_sort_filter_search_and_pages(course, client, auth):
     world = make_world(learners=0)
     people = []

@@ -63,3 +63,23 @@ def test_cli_refuses_an_unknown_learner(app_ctx, runner):
     result = runner.invoke(args=["profiles", "rebuild", "--user", "nobody@example.org"])
     assert result.exit_code != 0
     assert "No account for nobody@example.org." in result.output
+
+
+def test_answers_over_three_years_keep_the_stored_profile_equal_to_a_rebuild(app_ctx, course):
+    """Each new answer ages older ones (read back from the database and folded into the
+    old part of the aggregate); a late review arrives out of order (a rebuild of that
+    competency). After every step, the stored profile is what a rebuild gives."""
+    learner = make_user()
+    for step in range(12):
+        when = T0 + timedelta(days=100 * step)
+        record(
+            learner.id,
+            *answers("TST-01", [step % 2, 1], start=when, prefix=f"s{step % 4}-"),
+        )
+        if step == 6:
+            record(learner.id, work("TST-01", 0.8, when=T0 + timedelta(days=50)))
+        incremental = states(learner.id)
+        rebuild_profiles(db.session, [learner.id])
+        db.session.commit()
+        assert states(learner.id) == incremental, f"step {step}"
+    assert incremental["TST-01"][4] == 0.8  # the applied score

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+from lms.competency.services import rebuild_profiles
 from lms.extensions import db
-from lms.models import Answer, Attempt, Evidence, ModuleProgress
+from lms.models import Answer, Attempt, CompetencyState, Evidence, ModuleProgress
 from tests.factories import bearer, make_user
 from tests.integration.quiz.helpers import FULL, LIMITED, RIGHT_API, attempt_row
 
@@ -270,3 +271,39 @@ def test_endpoints_are_in_the_openapi_document(app, client):
     assert "get" in paths["/api/v1/modules/{slug}/quiz"]
     assert "post" in paths["/api/v1/modules/{slug}/attempts"]
     assert "get" in paths["/api/v1/me/attempts"]
+
+
+def test_submissions_run_as_many_statements_however_many_came_before(quiz_course, client):
+    """The learner's history is never re-read: answers, evidence and xAPI statements are
+    written in batches, and the profile is updated from its stored aggregates."""
+    learner = make_user()
+    headers = bearer(learner)
+    counts = []
+
+    def count(*args):
+        counts[-1] += 1
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for n in range(6):
+            counts.append(0)
+            answers = RIGHT_API if n % 2 else {"pilier-financier": "financier"}
+            response = client.post(
+                URL, json={"answers": answers, "idempotency_key": f"k-{n}"}, headers=headers
+            )
+            assert response.status_code == 201
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(set(counts[1:])) == 1, counts  # the first one also creates rows
+
+    def stored():
+        db.session.expire_all()
+        rows = db.session.scalars(
+            select(CompetencyState).where(CompetencyState.user_id == learner.id)
+        )
+        return {(s.competency_id, s.level, s.score, s.evidence_count) for s in rows}
+
+    incremental = stored()
+    rebuild_profiles(db.session, [learner.id])
+    db.session.commit()
+    assert stored() == incremental

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 500bf7386ebb
+Revision ID: a55e69586795
 Revises: 
-Create Date: 2026-11-26 11:23:14.202290
+Create Date: 2026-12-06 20:22:49.672586
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '500bf7386ebb'
+revision = 'a55e69586795'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -267,6 +267,7 @@ def upgrade():
     sa.Column('self_level', sa.Integer(), nullable=True),
     sa.Column('last_evidence_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('aggregate', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['competency_id'], ['competency.id'], name=op.f('fk_competency_state_competency_id_competency')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_competency_state_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_competency_state')),
