@@ -11,7 +11,7 @@ Nothing else is cached: the header holds no personal data (no name, no counts).
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 CSRF_SLOT = "\x00csrf\x00"
 NEXT_SLOT = "\x00next\x00"
 EXTENSION_KEY = "escales.site_header"
+STATIC_KEY = "escales.static_urls"
 
 
 def header_key() -> tuple[str, str | None]:
@@ -56,7 +57,18 @@ def site_header() -> Markup:
     return fill_slots(template, generate_csrf(), return_path())
 
 
+def static_url(filename: str) -> str:
+    """`url_for('static', filename=...)`, built once per file (every page links the same ones)."""
+    urls: dict[str, str] = current_app.extensions[STATIC_KEY]
+    url = urls.get(filename)
+    if url is None:
+        url = urls[filename] = url_for("static", filename=filename)
+    return url
+
+
 def init_app(app: Flask) -> None:
-    """Give templates `site_header()` and the app its (per-process) cache."""
+    """Give templates `site_header()` and `static_url()`, and the app their caches."""
     app.extensions[EXTENSION_KEY] = {}
+    app.extensions[STATIC_KEY] = {}
     app.jinja_env.globals["site_header"] = site_header
+    app.jinja_env.globals["static_url"] = static_url

@@ -43,7 +43,7 @@ from lms.courses.pages import (
     SectionPage,
     ThemeCard,
 )
-from lms.learning.progress import module_progress
+from lms.learning.progress import ACTIVITY_RESOLUTION, module_progress
 from lms.models import (
     Competency,
     EvidenceSource,
@@ -336,8 +336,9 @@ def open_section(
     """Show one section and remember the visit (first view, and where to resume); commits.
 
     None when the module or the section is unknown or retired. The module and its sections
-    come from the process's copy of the course (lms.content.cache); the learner's reading
-    costs two queries, and the visit writes only when something changed.
+    come from the process's copy of the course (lms.content.cache). A learner coming back to
+    a module they started costs one query, plus one UPDATE when the visit moves the resume
+    point or the minute of activity; a first visit takes the general path.
     """
     module = content_cache.live_module(session, module_slug)
     if module is None:
@@ -345,7 +346,11 @@ def open_section(
     current = module.section(section_slug)
     if current is None:
         return None
-    readings = _readings(session, user_id, (s.id for s in module.sections))
+    visit = _known_visit(session, user_id, module, current)
+    if visit is None:
+        readings, status = _first_visit(session, user_id, module, current)
+    else:
+        readings, status = visit
     items = [
         SectionItem(
             slug=section.slug,
@@ -360,16 +365,6 @@ def open_section(
         )
         for section in module.sections
     ]
-    if current.id not in readings:
-        _section_progress(session, user_id, current.id)
-    progress = module_progress(session, user_id, module.id)
-    if progress.last_section_id != current.id:
-        # Moving to another section is activity to the second ("continue" follows it).
-        progress.last_section_id = current.id
-        progress.last_activity_at = utcnow()
-    status = _status(progress, (sum(item.read for item in items), len(items)))
-    if session.new or session.dirty:
-        session.commit()
     slugs = [item.slug for item in items]
     previous, following = rules.neighbours(slugs, section_slug)
     by_slug = {item.slug: item for item in items}
@@ -383,6 +378,97 @@ def open_section(
         next=by_slug[following] if following else None,
         status=status,
     )
+
+
+def _known_visit(
+    session: Session,
+    user_id: int,
+    module: content_cache.LiveModule,
+    current: content_cache.LiveSection,
+) -> tuple[dict[int, bool], ModuleStatus] | None:
+    """The visit of a learner who already has the module's row and has seen this section.
+
+    One query reads the progress row with the learner's section rows; then only the resume
+    point and the activity minute may change, written with one UPDATE. None otherwise
+    (the caller creates the rows).
+    """
+    section_ids = [s.id for s in module.sections]
+    rows = session.execute(
+        select(
+            ModuleProgress.id,
+            ModuleProgress.last_section_id,
+            ModuleProgress.last_activity_at,
+            ModuleProgress.reading_completed_at,
+            ModuleProgress.quiz_passed_at,
+            ModuleProgress.quiz_best_score,
+            ModuleProgress.practice_status,
+            SectionProgress.section_id,
+            SectionProgress.completed_at,
+        )
+        .outerjoin(
+            SectionProgress,
+            and_(
+                SectionProgress.user_id == ModuleProgress.user_id,
+                SectionProgress.section_id.in_(section_ids),
+            ),
+        )
+        .where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == module.id)
+    ).all()
+    readings = {row.section_id: row.completed_at is not None for row in rows if row.section_id}
+    if not rows or current.id not in readings:
+        return None
+    row = rows[0]
+    now = utcnow()
+    changes: dict[str, Any] = {}
+    if row.last_section_id != current.id:
+        # Moving to another section is activity to the second ("continue" follows it).
+        changes = {"last_section_id": current.id, "last_activity_at": now}
+    elif row.last_activity_at is None or now - row.last_activity_at >= ACTIVITY_RESOLUTION:
+        changes = {"last_activity_at": now}
+    if changes:
+        session.execute(update(ModuleProgress).where(ModuleProgress.id == row.id).values(changes))
+        _commit_keeping_loaded(session)
+    status = ModuleStatus(
+        sections_read=sum(readings.values()),
+        sections_total=len(module.sections),
+        reading_completed=row.reading_completed_at is not None,
+        quiz_passed=row.quiz_passed_at is not None,
+        quiz_best_score=row.quiz_best_score,
+        practice_status=row.practice_status,
+        last_activity_at=changes.get("last_activity_at", row.last_activity_at),
+    )
+    return readings, status
+
+
+def _commit_keeping_loaded(session: Session) -> None:
+    """Commit without expiring what the session holds (the signed-in user the page shows):
+    nothing the page reads afterwards was changed by this transaction."""
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def _first_visit(
+    session: Session,
+    user_id: int,
+    module: content_cache.LiveModule,
+    current: content_cache.LiveSection,
+) -> tuple[dict[int, bool], ModuleStatus]:
+    """The general path: create the section's and the module's rows as needed; commits."""
+    readings = _readings(session, user_id, (s.id for s in module.sections))
+    if current.id not in readings:
+        _section_progress(session, user_id, current.id)
+        readings[current.id] = False
+    progress = module_progress(session, user_id, module.id)
+    if progress.last_section_id != current.id:
+        progress.last_section_id = current.id
+        progress.last_activity_at = utcnow()
+    status = _status(progress, (sum(readings.values()), len(module.sections)))
+    if session.new or session.dirty:
+        session.commit()
+    return readings, status
 
 
 def mark_section_read(
