@@ -28,7 +28,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'escales.sqlite'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    # A server can drop idle connections: test each one as it leaves the pool. A SQLite
+    # file cannot, so it is spared the extra round trip on every request.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {
+        "pool_pre_ping": not SQLALCHEMY_DATABASE_URI.startswith("sqlite")
+    }
     CONTENT_DIR = os.environ.get("CONTENT_DIR", str(BASE_DIR / "content"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     REDIS_URL = os.environ.get("REDIS_URL")
