@@ -248,19 +248,22 @@ def user_for_api_token(token: str, now: datetime | None = None) -> User | None:
     """The active user owning this unrevoked, unexpired token; notes when it was used."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    found = db.session.execute(
+        select(ApiToken, User).join(ApiToken.user).where(ApiToken.token_hash == _hash_token(token))
+    ).first()
     now = now or utcnow()
-    if row is None or row.revoked_at is not None:
+    if found is None:
+        return None
+    row, user = found
+    if row.revoked_at is not None or not user.active:
         return None
     if row.expires_at is not None and row.expires_at <= now:
-        return None
-    if not row.user.active:
         return None
     # Write at most once a minute: a busy client must not turn reads into writes.
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
         db.session.commit()
-    return row.user
+    return user
 
 
 def revoke_api_token(user: User, token_id: int) -> bool:

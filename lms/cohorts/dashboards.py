@@ -33,12 +33,13 @@ from lms.cohorts.rules import (
     ModuleFacts,
     RiskReason,
     is_completed,
-    is_overdue,
+    is_past_due,
     last_activity,
     level_distribution,
     percent,
     risk_reasons,
 )
+from lms.content import cache as content_cache
 from lms.models import (
     Cohort,
     CohortMembership,
@@ -58,7 +59,20 @@ from lms.pagination import Page
 
 
 def course_modules(session: Session) -> list[FollowedModule]:
-    """Every published module in course order, without due dates (one query)."""
+    """Every published module in course order, without due dates.
+
+    Kept with the process's copy of the course (lms.content.cache): no query until the
+    content changes.
+    """
+    return list(
+        content_cache.remembered(
+            session, "cohorts.course_modules", lambda: _read_course_modules(session)
+        )
+    )
+
+
+def _read_course_modules(session: Session) -> tuple[FollowedModule, ...]:
+    """Every published module in course order, from the database (one query)."""
     has_practice = (
         select(Practice.id)
         .where(Practice.module_id == Module.id, Practice.retired_at.is_(None))
@@ -78,7 +92,7 @@ def course_modules(session: Session) -> list[FollowedModule]:
         .where(Module.retired_at.is_(None), Theme.retired_at.is_(None))
         .order_by(Theme.position, Module.position)
     ).all()
-    return [
+    return tuple(
         FollowedModule(
             id=row.id,
             slug=row.slug,
@@ -89,7 +103,7 @@ def course_modules(session: Session) -> list[FollowedModule]:
             competency_codes=tuple(row.competency_codes or ()),
         )
         for row in rows
-    ]
+    )
 
 
 def cohort_choices(session: Session, cohort_id: int | None) -> dict[int, date | None]:
@@ -309,19 +323,33 @@ def _learner_row(row: Any) -> LearnerRow:
 
 
 def _select_page(
-    session: Session, select_: Select[Any], query: LearnerQuery, everyone: bool
+    session: Session,
+    select_: Select[Any],
+    query: LearnerQuery,
+    everyone: bool,
+    *,
+    plain: bool = False,
 ) -> tuple[Sequence[Any], int, int, int]:
     """The rows of the page `query` asks for (or every row): rows, page number, size, total.
 
-    One query: the total comes with the rows (a window count). A page number past
-    the end shows the last page (two more queries, only then).
+    One query: the total comes with the rows. A page number past the end shows the
+    last page (two more queries, only then). For a `plain` select (memberships and
+    accounts, without the learners' totals), the total is a subquery counted once:
+    cheaper than a window count, which keeps every row before the limit; a select
+    with totals keeps the window, not to compute the totals twice.
     """
     connection = session.connection()  # plain rows: no ORM layer to go through
     if everyone:
         rows = connection.execute(select_).all()
         return rows, 1, max(1, len(rows)), len(rows)
     size = query.per_page
-    counted = select_.add_columns(func.count().over().label("total"))
+    if plain:
+        total_column: Any = (
+            select(func.count()).select_from(select_.order_by(None).subquery()).scalar_subquery()
+        )
+    else:
+        total_column = func.count().over()
+    counted = select_.add_columns(total_column.label("total"))
     rows = connection.execute(counted.limit(size).offset((query.page - 1) * size)).all()
     if rows:
         return rows, query.page, size, rows[0].total
@@ -393,8 +421,16 @@ def learners_after(
 def _facts(
     session: Session, cohort_id: int, user_ids: Sequence[int] | None, module_ids: Sequence[int]
 ) -> dict[int, dict[int, ModuleFacts]]:
-    """The summary rows of some learners (all active learners when None), by user and module."""
+    """The summary rows of some learners (all active learners when None), by user and module.
+
+    Only each learner's latest row carries its `last_activity_at` (the others hold None):
+    the rules read no more than the latest (rules.last_activity), and parsing hundreds of
+    timestamps cost more than the rest of the query. One query.
+    """
     progress = ModuleProgress
+    learners: Any = active_learner_ids(cohort_id) if user_ids is None else list(user_ids)
+    # Each learner's latest activity, to mark their latest row.
+    latest = func.max(progress.last_activity_at).over(partition_by=progress.user_id)
     # Yes/no columns are computed by the database: no timestamps to parse for them. The
     # columns come in the order of ModuleFacts' fields, after the user id.
     query = select(
@@ -407,29 +443,14 @@ def _facts(
         progress.quiz_best_score,
         progress.quiz_passed_at.is_not(None).label("quiz_passed"),
         progress.practice_status,
-        progress.last_activity_at,
-    ).where(progress.module_id.in_(module_ids))
-    if user_ids is None:
-        query = query.where(progress.user_id.in_(active_learner_ids(cohort_id)))
-    else:
-        query = query.where(progress.user_id.in_(user_ids))
+        case((progress.last_activity_at == latest, progress.last_activity_at)).label("latest"),
+    ).where(progress.module_id.in_(module_ids), progress.user_id.in_(learners))
     facts: dict[int, dict[int, ModuleFacts]] = defaultdict(dict)
-    # Hundreds of rows: read them through the connection, without the ORM layer.
-    for (
-        user_id,
-        module_id,
-        sections,
-        read,
-        attempts,
-        failures,
-        best,
-        passed,
-        practice,
-        last,
-    ) in session.connection().execute(query):
-        facts[user_id][module_id] = ModuleFacts(
-            module_id, sections, bool(read), attempts, failures, best, bool(passed), practice, last
-        )
+    # Hundreds of rows: read them all at once through the connection, without the ORM layer.
+    # The database returns booleans for the yes/no columns (SQLAlchemy converts SQLite's 0/1).
+    make = ModuleFacts._make
+    for row in session.connection().execute(query).all():
+        facts[row[0]][row[1]] = make(row[1:])
     return facts
 
 
@@ -492,7 +513,6 @@ class ProgressMatrix:
 
 def progress_cell(module: FollowedModule, facts: ModuleFacts | None, today: date) -> ProgressCell:
     """What the matrix shows for one learner and one module."""
-    overdue = module.due_on is not None and is_overdue(module, facts, today)
     if facts is None:
         return ProgressCell(
             0,
@@ -503,8 +523,10 @@ def progress_cell(module: FollowedModule, facts: ModuleFacts | None, today: date
             module.has_quiz,
             "none" if module.has_practice else "",
             False,
-            overdue,
+            is_past_due(module, today),
         )
+    # A page builds hundreds of cells: is_completed once, and is_overdue from it.
+    completed = is_completed(module, facts)
     return ProgressCell(
         min(facts.sections_read, module.section_count),
         module.section_count,
@@ -513,8 +535,8 @@ def progress_cell(module: FollowedModule, facts: ModuleFacts | None, today: date
         facts.quiz_passed,
         module.has_quiz,
         facts.practice_status if module.has_practice else "",
-        is_completed(module, facts),
-        overdue,
+        completed,
+        not completed and is_past_due(module, today),
     )
 
 
@@ -533,7 +555,9 @@ def progress_matrix(
     """
     modules = followed_modules(session, cohort)
     select_ = _learner_select(cohort.id, modules, query, now, activity=False)
-    rows, number, size, total = _select_page(session, select_, query, everyone)
+    rows, number, size, total = _select_page(
+        session, select_, query, everyone, plain=not needs_totals(query)
+    )
     lines = _lines(session, cohort.id, modules, rows, now, query.inactive_days, everyone)
     return ProgressMatrix(modules, lines, _page_of(lines, number, size, total))
 
@@ -574,9 +598,9 @@ def _lines(
     for row in rows:
         mine = facts.get(row.user_id, {})
         joined_at = row.joined_at
-        learner = LearnerRow(
-            row.user_id, row.name, row.email, joined_at, last_activity(mine.values(), joined_at)
-        )
+        # mine holds the followed modules only (the query reads no other).
+        last_seen = last_activity(mine.values(), joined_at)
+        learner = LearnerRow(row.user_id, row.name, row.email, joined_at, last_seen)
         lines.append(
             ProgressLine(
                 learner=learner,
@@ -585,7 +609,12 @@ def _lines(
                     for m in modules
                 ],
                 reasons=risk_reasons(
-                    modules, mine, joined_at=joined_at, now=now, inactive_days=inactive_days
+                    modules,
+                    mine,
+                    joined_at=joined_at,
+                    now=now,
+                    inactive_days=inactive_days,
+                    last_seen=last_seen,
                 ),
             )
         )

@@ -9,6 +9,7 @@ parse the request, call a service, render.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC
 from functools import cache
 from typing import NamedTuple
 
@@ -23,11 +24,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, to_user_timezone
+from flask_babel import format_date, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectChoice
 
@@ -68,7 +69,8 @@ def _db() -> Session:
 
 def _cohort(cohort_id: int) -> Cohort:
     """The cohort, if the current user may follow it: 404 when unknown, 403 otherwise."""
-    cohort = _db().get(Cohort, cohort_id)
+    # Every cohort page shows the organisation's name: loaded with the cohort, in one query.
+    cohort = _db().get(Cohort, cohort_id, options=[joinedload(Cohort.organisation)])
     if cohort is None:
         abort(404)
     if not access.can_access_cohort(current_user, cohort):
@@ -280,28 +282,39 @@ def _cell_writer() -> Callable[[dashboards.ProgressCell], str]:
     the same figures).
     """
     quiz = escape(_("Quiz"))
-    passed = " <b>✓</b>"
-    completed = Markup("<strong>{}</strong>").format(_("Completed"))
-    overdue = Markup("<strong>{}</strong>").format(_("Overdue"))
-    statuses = {key: escape(words) for key, words in wording.practice_statuses().items()}
+    flags = {
+        (True, False): Markup("<br><strong>{}</strong>").format(_("Completed")),
+        (True, True): Markup("<br><strong>{}</strong>").format(_("Completed")),
+        (False, True): Markup("<br><strong>{}</strong>").format(_("Overdue")),
+        (False, False): "",
+    }
+    statuses = {key: f"<br>{escape(words)}" for key, words in wording.practice_statuses().items()}
+    statuses[""] = ""
     written: dict[dashboards.ProgressCell, str] = {}
+    # Most cells differ in one line only: each distinct quiz line is written once too.
+    quiz_lines: dict[tuple[int | None, bool], str] = {}
+
+    def quiz_line(best: int | None, passed: bool) -> str:
+        line = quiz_lines.get((best, passed))
+        if line is None:
+            if best is None:
+                line = f"<br>{quiz} —"
+            else:
+                line = f"<br>{quiz} {best} %{' <b>✓</b>' if passed else ''}"
+            quiz_lines[best, passed] = line
+        return line
 
     def write(cell: dashboards.ProgressCell) -> str:
         html = written.get(cell)
         if html is None:
-            lines = [f"{cell.sections_read}/{cell.sections_total}"]
-            if cell.has_quiz:
-                if cell.quiz_best is None:
-                    lines.append(f"{quiz} —")
-                else:
-                    lines.append(f"{quiz} {cell.quiz_best} %{passed if cell.quiz_passed else ''}")
-            if cell.practice_status:
-                lines.append(statuses.get(cell.practice_status) or escape(cell.practice_status))
-            if cell.completed:
-                lines.append(completed)
-            elif cell.overdue:
-                lines.append(overdue)
-            html = written[cell] = f'<td class="cell cell-{cell.state}">{"<br>".join(lines)}</td>'
+            practice = statuses.get(cell.practice_status)
+            if practice is None:  # a status without words: shown as stored
+                practice = f"<br>{escape(cell.practice_status)}"
+            html = written[cell] = (
+                f'<td class="cell cell-{cell.state}">{cell.sections_read}/{cell.sections_total}'
+                f"{quiz_line(cell.quiz_best, cell.quiz_passed) if cell.has_quiz else ''}"
+                f"{practice}{flags[cell.completed, cell.overdue]}</td>"
+            )
         return html
 
     return write
@@ -317,19 +330,20 @@ def _matrix_rows(cohort_id: int, matrix: dashboards.ProgressMatrix) -> list[Matr
     """
     write = _cell_writer()
     reason = cache(wording.reason)  # learners share reasons: translate each one once
-    short_date = cache(lambda day: format_date(day, "short"))
+    dates = cache(lambda day: (day.isoformat(), format_date(day, "short")))
+    zone = get_timezone() or UTC  # read once: to_user_timezone looks it up at every call
     prefix = url_for("cohorts.learner", cohort_id=cohort_id, user_id=0)[:-1]
     rows = []
     for line in matrix.lines:
         learner = line.learner
-        day = to_user_timezone(learner.last_activity_at).date()
+        activity_day, activity = dates(learner.last_activity_at.astimezone(zone).date())
         rows.append(
             MatrixRow(
                 learner=learner,
                 url=f"{prefix}{learner.user_id}",
                 reasons=[reason(item) for item in line.reasons],
-                activity_day=day.isoformat(),
-                activity=short_date(day),
+                activity_day=activity_day,
+                activity=activity,
                 completed=line.modules_completed,
                 cells=Markup("".join([write(cell) for cell in line.cells])),
             )

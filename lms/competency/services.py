@@ -17,13 +17,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, delete, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.util import identity_key
 
 from lms.competency.proficiency import (
     DEFAULT_PARAMS,
@@ -158,15 +169,22 @@ def record_evidence(
         return
     states = _computed_states(session, user_id, batches)
     session.execute(insert(Evidence), rows)
-    for state, result, aggregate in states.values():
-        _apply(state, result, aggregate)
+    _write_states(session, states.values())
     for hook in PROFILE_CHANGE_HOOKS:
         hook(session, user_id)
 
 
+@dataclass(frozen=True)
+class _LockedState:
+    """A learner's state row for one competency, as the incremental update reads it."""
+
+    id: int
+    aggregate: dict[str, Any] | None
+
+
 def _computed_states(
     session: Session, user_id: int, batches: Mapping[int, Sequence[EvidenceItem]]
-) -> dict[int, tuple[CompetencyState, CompetencyLevel, EvidenceAggregate]]:
+) -> dict[int, tuple[_LockedState, CompetencyLevel, EvidenceAggregate]]:
     """The learner's state rows for these competencies (locked until commit) with their
     new level and aggregate once `batches` (not yet written) are added.
 
@@ -231,28 +249,89 @@ def _computed_states(
 
 def _locked_states(
     session: Session, user_id: int, competency_ids: Iterable[int]
-) -> dict[int, CompetencyState]:
-    """The learner's state rows for these competencies, created if missing, locked
-    (PostgreSQL) in competency order so that two updates never wait for each other in a
-    circle. populate_existing: a row may have changed while we waited for its lock."""
+) -> dict[int, _LockedState]:
+    """The learner's state rows for these competencies (id and aggregate), created if
+    missing, locked (PostgreSQL) in competency order so that two updates never wait for
+    each other in a circle. Read as plain rows, not objects: the row as it is once locked,
+    whatever the session holds, and cheaper."""
     competency_ids = sorted(set(competency_ids))
     states = {
-        state.competency_id: state
-        for state in session.scalars(
-            select(CompetencyState)
+        competency_id: _LockedState(state_id, aggregate)
+        for state_id, competency_id, aggregate in session.execute(
+            select(CompetencyState.id, CompetencyState.competency_id, CompetencyState.aggregate)
             .where(
                 CompetencyState.user_id == user_id,
                 CompetencyState.competency_id.in_(competency_ids),
             )
             .order_by(CompetencyState.competency_id)
             .with_for_update()
-            .execution_options(populate_existing=True)
         )
     }
     for competency_id in competency_ids:
         if competency_id not in states:
-            states[competency_id] = _new_state(session, user_id, competency_id)
+            state = _new_state(session, user_id, competency_id)
+            states[competency_id] = _LockedState(state.id, state.aggregate)
     return states
+
+
+#: One UPDATE for all the competencies of an append (executemany), on the table itself:
+#: an ORM flush of the same change costs several times more.
+_STATE_TABLE = cast(Table, CompetencyState.__table__)
+_UPDATE_STATE = (
+    update(_STATE_TABLE)
+    .where(_STATE_TABLE.c.id == bindparam("state_id"))
+    .values(
+        {
+            name: bindparam(name)
+            for name in (
+                "level",
+                "measured_level",
+                "score",
+                "knowledge_score",
+                "applied_score",
+                "evidence_count",
+                "self_level",
+                "last_evidence_at",
+                "aggregate",
+                "updated_at",
+            )
+        }
+    )
+)
+
+
+def _write_states(
+    session: Session,
+    states: Iterable[tuple[_LockedState, CompetencyLevel, EvidenceAggregate]],
+) -> None:
+    """Store the new levels and aggregates with one UPDATE statement; objects of these rows
+    that the session holds are expired, so that they read the new values."""
+    params = proficiency_params()
+    now = utcnow()
+    rows = [
+        {
+            "state_id": state.id,
+            "level": result.level,
+            "measured_level": result.measured_level,
+            "score": result.score,
+            "knowledge_score": result.knowledge_score,
+            "applied_score": result.applied_score,
+            "evidence_count": result.evidence_count,
+            "self_level": result.self_level,
+            # A self-assessment is not evidence of competency (see _apply).
+            "last_evidence_at": aggregate.last_evidence_at,
+            "aggregate": aggregate.to_json(params),
+            "updated_at": now,
+        }
+        for state, result, aggregate in states
+    ]
+    if not rows:
+        return
+    session.execute(_UPDATE_STATE, rows)
+    for row in rows:
+        held = session.identity_map.get(identity_key(CompetencyState, row["state_id"]))
+        if held is not None:
+            session.expire(held)
 
 
 def _evidence_items(

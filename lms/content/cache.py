@@ -3,11 +3,13 @@
 A lesson page is read far more often than the course changes (the course changes when an
 operator loads a release). Reading the module and its sections' HTML from the database on
 every request cost about as much as the rest of the page, so each process keeps frozen
-copies, filled on first use, one module at a time.
+copies, filled on first use, one module at a time. Submitting a quiz reads its module's
+questions (prepared for grading, with the titles of the sections they point to) and their
+competencies' ids the same way (`live_quiz`).
 
 They are dropped:
-- in this process, as soon as a session flushes or executes a change to a theme, module
-  or section (a content load, an admin action, a test factory);
+- in this process, as soon as a session flushes or executes a change to a theme, module,
+  section, question or competency (a content load, an admin action, a test factory);
 - in every other process, within `REVISION_CHECK_SECONDS`: the cache compares the newest
   `course_version` id (one row per content load) at most that often.
 """
@@ -15,20 +17,23 @@ They are dropped:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from threading import Lock
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from lms.content.urls import section_url
-from lms.models import CourseVersion, Module, Section, Theme
+from lms.models import Competency, CourseVersion, Module, Practice, Question, Section, Theme
+from lms.quiz import grading
 
 EXTENSION_KEY = "escales.content_cache"
 REVISION_CHECK_SECONDS = 2.0
-CONTENT_MODELS = (Theme, Module, Section)
+CONTENT_MODELS = (Theme, Module, Section, Question, Practice, Competency)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,11 +64,56 @@ class LiveModule:
         return next((s for s in self.sections if s.slug == slug), None)
 
 
+@dataclass(frozen=True)
+class LiveQuestion:
+    """A question that is not retired, as a submission grades and snapshots it.
+
+    Its dicts are shared by every request of the process: read them, never change them.
+    """
+
+    id: int
+    key: str
+    position: int
+    type: str
+    definition: dict[str, Any]
+    rendered: dict[str, Any]
+    competencies: list[dict[str, Any]]
+    section_slug: str | None
+    section_title: str | None  # the title of the section it points to, when that exists
+    content_hash: str
+    prepared: grading.PreparedQuestion
+
+
+@dataclass(frozen=True)
+class LiveQuiz:
+    """A module's quiz: the module's quiz settings and its live questions in quiz order."""
+
+    module_id: int
+    slug: str
+    pass_mark: float
+    max_attempts: int | None
+    retake_wait_minutes: int
+    questions: tuple[LiveQuestion, ...]
+    competency_ids: dict[str, int]  # code -> id, for the questions' competencies that exist
+
+    @property
+    def section_titles(self) -> dict[str, str]:
+        """Section slug -> title, for the sections the questions point to."""
+        return {
+            q.section_slug: q.section_title
+            for q in self.questions
+            if q.section_slug and q.section_title is not None
+        }
+
+
 @dataclass
 class ContentCache:
     """The copies of one application (one database), and when they were last checked."""
 
     modules: dict[str, LiveModule] = field(default_factory=dict)
+    quizzes: dict[str, LiveQuiz] = field(default_factory=dict)
+    # Other areas' read-only views of the course, by name (see `remembered`).
+    views: dict[str, Any] = field(default_factory=dict)
     revision: int | None = None
     checked_at: float = 0.0
     lock: Lock = field(default_factory=Lock)
@@ -72,6 +122,8 @@ class ContentCache:
         """Forget every copy (the next request reads the database again)."""
         with self.lock:
             self.modules = {}
+            self.quizzes = {}
+            self.views = {}
             self.checked_at = 0.0
 
 
@@ -106,6 +158,8 @@ def _check_revision(session: Session, cache: ContentCache) -> None:
     with cache.lock:
         if revision != cache.revision:
             cache.modules = {}
+            cache.quizzes = {}
+            cache.views = {}
             cache.revision = revision
         cache.checked_at = now
 
@@ -161,6 +215,106 @@ def live_module(session: Session, slug: str) -> LiveModule | None:
         with cache.lock:
             cache.modules[slug] = found
     return found
+
+
+def _read_quiz(session: Session, slug: str) -> LiveQuiz | None:
+    """The module's quiz from the database (three queries); None if the module is retired."""
+    module = session.execute(
+        select(
+            Module.id,
+            Module.slug,
+            Module.pass_mark,
+            Module.max_attempts,
+            Module.retake_wait_minutes,
+        ).where(Module.slug == slug, Module.retired_at.is_(None))
+    ).first()
+    if module is None:
+        return None
+    rows = session.execute(
+        select(
+            Question.id,
+            Question.key,
+            Question.position,
+            Question.type,
+            Question.definition,
+            Question.rendered,
+            Question.competencies,
+            Question.section_slug,
+            Question.content_hash,
+            Section.title,
+        )
+        .outerjoin(
+            Section,
+            (Section.module_id == Question.module_id) & (Section.slug == Question.section_slug),
+        )
+        .where(Question.module_id == module.id, Question.retired_at.is_(None))
+        .order_by(Question.position)
+    ).all()
+    questions = tuple(
+        LiveQuestion(
+            id=row.id,
+            key=row.key,
+            position=row.position,
+            type=row.type,
+            definition=row.definition,
+            rendered=row.rendered or {},
+            competencies=list(row.competencies or ()),
+            section_slug=row.section_slug,
+            section_title=row.title,
+            content_hash=row.content_hash,
+            prepared=grading.prepare(row.definition),
+        )
+        for row in rows
+    )
+    codes = {c["code"] for q in questions for c in q.competencies}
+    competency_ids: dict[str, int] = {}
+    if codes:
+        competency_ids = {
+            code: id_
+            for code, id_ in session.execute(
+                select(Competency.code, Competency.id).where(Competency.code.in_(codes))
+            )
+        }
+    return LiveQuiz(
+        module_id=module.id,
+        slug=module.slug,
+        pass_mark=module.pass_mark,
+        max_attempts=module.max_attempts,
+        retake_wait_minutes=module.retake_wait_minutes,
+        questions=questions,
+        competency_ids=competency_ids,
+    )
+
+
+def live_quiz(session: Session, slug: str) -> LiveQuiz | None:
+    """A module's quiz (module not retired) with its live questions, from this process's
+    copy when it has one. Content only: nothing of any learner is kept."""
+    cache = _cache()
+    _check_revision(session, cache)
+    found = cache.quizzes.get(slug)
+    if found is not None:
+        return found
+    found = _read_quiz(session, slug)
+    if found is not None:  # unknown slugs are not remembered
+        with cache.lock:
+            cache.quizzes[slug] = found
+    return found
+
+
+def remembered(session: Session, name: str, read: Callable[[], T]) -> T:
+    """A view of the course that another area reads often (`read()` builds it from the
+    database), kept like the modules: dropped whenever the content changes.
+
+    The view must be immutable (tuples, frozen dataclasses) and hold no learner data.
+    """
+    cache = _cache()
+    _check_revision(session, cache)
+    if name in cache.views:
+        return cast(T, cache.views[name])
+    value = read()
+    with cache.lock:
+        cache.views[name] = value
+    return value
 
 
 def _touches_content(objects: Any) -> bool:

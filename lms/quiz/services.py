@@ -22,11 +22,12 @@ from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.competency.services import NewEvidence, competency_ids, record_evidence
+from lms.content.cache import LiveQuestion, live_quiz
 from lms.content.urls import section_url
 from lms.learning.progress import ACTIVITY_RESOLUTION, module_progress
 from lms.models import (
@@ -42,6 +43,9 @@ from lms.models import (
 from lms.models.base import utcnow
 from lms.quiz import grading, rules
 from lms.quiz.forms import InputProblem, field_name, sanitise_draft
+
+#: A question as grading reads it: the row, or this process's frozen copy (lms.content.cache).
+QuizQuestion = Question | LiveQuestion
 
 #: How many invalid answers a refused API submission reports (a hostile body may hold many).
 MAX_REPORTED_FIELDS = 50
@@ -89,7 +93,7 @@ _PREPARED: dict[str, grading.PreparedQuestion] = {}
 _PREPARED_LIMIT = 4096
 
 
-def prepared_questions(questions: Sequence[Question]) -> list[grading.PreparedQuestion]:
+def prepared_questions(questions: Sequence[QuizQuestion]) -> list[grading.PreparedQuestion]:
     """The questions ready to check and grade answers, from this process's copies."""
     prepared = []
     for question in questions:
@@ -510,10 +514,11 @@ class SubmitOutcome:
 class _Graded:
     """The questions graded, before anything is written."""
 
-    questions: Sequence[Question]
+    questions: Sequence[QuizQuestion]
     responses: list[Any]
     results: list[grading.GradeResult]
     section_titles: Mapping[str, str]
+    competency_ids: Mapping[str, int] | None = None  # code -> id, when already known
 
 
 def _questions_to_grade(session: Session, module_id: int) -> tuple[list[Question], dict[str, str]]:
@@ -532,11 +537,37 @@ def _questions_to_grade(session: Session, module_id: int) -> tuple[list[Question
     return [question for question, _ in rows], titles
 
 
+@dataclass(frozen=True)
+class _QuizToGrade:
+    """What grading a module's quiz needs, read before anything is written."""
+
+    questions: Sequence[QuizQuestion]
+    section_titles: Mapping[str, str]
+    prepared: Sequence[grading.PreparedQuestion]
+    competency_ids: Mapping[str, int] | None
+
+
+def _quiz_to_grade(session: Session, module: Module) -> _QuizToGrade:
+    """The module's current questions, from this process's copy of the course when the
+    module is live (no query), else from the database (a retired module's open attempt)."""
+    quiz = live_quiz(session, module.slug)
+    if quiz is not None and quiz.module_id == module.id:
+        return _QuizToGrade(
+            questions=quiz.questions,
+            section_titles=quiz.section_titles,
+            prepared=[q.prepared for q in quiz.questions],
+            competency_ids=quiz.competency_ids,
+        )
+    questions, titles = _questions_to_grade(session, module.id)
+    return _QuizToGrade(questions, titles, prepared_questions(questions), None)
+
+
 def _grade(
-    questions: Sequence[Question],
+    questions: Sequence[QuizQuestion],
     section_titles: Mapping[str, str],
     responses: Mapping[str, Any],
     prepared: Sequence[grading.PreparedQuestion] | None = None,
+    competency_ids: Mapping[str, int] | None = None,
 ) -> _Graded:
     """Grade every current question (pure): before any write, so that the write
     transaction stays short."""
@@ -548,6 +579,7 @@ def _grade(
         responses=answered,
         results=[p.grade(r) for p, r in zip(prepared, answered, strict=True)],
         section_titles=section_titles,
+        competency_ids=competency_ids,
     )
 
 
@@ -565,7 +597,10 @@ def submit_attempt(
     An attempt already submitted is returned as it is, with nothing recorded.
     Raises AttemptNotFound if the attempt is not this learner's for this module.
     """
-    graded = _grade(*_questions_to_grade(session, module.id), responses)
+    quiz = _quiz_to_grade(session, module)
+    graded = _grade(
+        quiz.questions, quiz.section_titles, responses, quiz.prepared, quiz.competency_ids
+    )
     try:
         progress = _lock_progress(session, user_id, module.id)
         attempt = _locked_attempt(session, user_id, module.id, attempt_id)
@@ -600,7 +635,7 @@ def _locked_attempt(session: Session, user_id: int, module_id: int, attempt_id: 
 
 
 def check_api_answers(
-    questions: Sequence[Question],
+    questions: Sequence[QuizQuestion],
     answers: Mapping[str, Any],
     prepared: Sequence[grading.PreparedQuestion] | None = None,
 ) -> dict[str, str]:
@@ -638,30 +673,35 @@ def submit_new_attempt(
     The same key again returns the attempt it made, whatever the answers. Raises
     InvalidAnswers (nothing recorded) or RetakeNotAllowed. Commits once.
 
-    Reads and grading come first; then the progress row is locked, the attempt made and
-    everything written (batched), so that the write transaction stays short. A request
-    with the same key that got there first is caught by the unique constraint.
+    Reads and grading come first; then the progress row is locked, the learner's attempts
+    counted (and the key looked up, in the same query), the attempt made and everything
+    written (batched), so that the write transaction stays short. A request with the same
+    key that got there first is caught by the unique constraint.
     """
-    existing = _attempt_by_key(session, user_id, module.id, idempotency_key)
-    if existing is not None and existing.status == AttemptStatus.SUBMITTED:
-        return SubmitOutcome(existing, graded_now=False)
-    questions, section_titles = _questions_to_grade(session, module.id)
-    prepared = prepared_questions(questions)
-    fields = check_api_answers(questions, answers, prepared)
+    quiz = _quiz_to_grade(session, module)
+    fields = check_api_answers(quiz.questions, answers, quiz.prepared)
     if fields:
+        # A retry with a used key gets its attempt, whatever the answers sent this time.
+        existing = _attempt_by_key(session, user_id, module.id, idempotency_key)
+        if existing is not None and existing.status == AttemptStatus.SUBMITTED:
+            return SubmitOutcome(existing, graded_now=False)
         session.rollback()
         raise InvalidAnswers(fields)
-    graded = _grade(questions, section_titles, answers, prepared)
+    graded = _grade(
+        quiz.questions, quiz.section_titles, answers, quiz.prepared, quiz.competency_ids
+    )
     try:
         progress = _lock_progress(session, user_id, module.id)
-        if existing is not None:  # an open attempt made with this key (rare)
-            attempt = _locked_attempt(session, user_id, module.id, existing.id)
+        with session.no_autoflush:  # the progress row's activity is written later
+            started, last_submitted_at, existing_id = _attempt_counts(
+                session, user_id, module.id, idempotency_key
+            )
+        if existing_id is not None:  # a retry, or an open attempt made with this key (rare)
+            attempt = _locked_attempt(session, user_id, module.id, existing_id)
             if attempt.status == AttemptStatus.SUBMITTED:
                 session.rollback()
                 return SubmitOutcome(attempt, graded_now=False)
         else:
-            with session.no_autoflush:  # the progress row's activity is written later
-                started, last_submitted_at = _attempt_counts(session, user_id, module.id)
             decision = rules.retake_decision(
                 attempts_started=started,
                 last_submitted_at=last_submitted_at,
@@ -688,14 +728,19 @@ def submit_new_attempt(
     return SubmitOutcome(attempt, graded_now=True, scores=scores)
 
 
-def _attempt_counts(session: Session, user_id: int, module_id: int) -> tuple[int, datetime | None]:
-    """How many attempts the learner started on the module, and when they last submitted one."""
-    started, last_submitted_at = session.execute(
-        select(func.count(Attempt.id), func.max(Attempt.submitted_at)).where(
-            Attempt.user_id == user_id, Attempt.module_id == module_id
-        )
+def _attempt_counts(
+    session: Session, user_id: int, module_id: int, key: str
+) -> tuple[int, datetime | None, int | None]:
+    """How many attempts the learner started on the module, when they last submitted one,
+    and the id of the attempt made with `key` (None if there is none), in one query."""
+    started, last_submitted_at, key_id = session.execute(
+        select(
+            func.count(Attempt.id),
+            func.max(Attempt.submitted_at),
+            func.max(case((Attempt.idempotency_key == key, Attempt.id))),
+        ).where(Attempt.user_id == user_id, Attempt.module_id == module_id)
     ).one()
-    return started, last_submitted_at
+    return started, last_submitted_at, key_id
 
 
 def _attempt_by_key(
@@ -755,10 +800,12 @@ def _record(
             for question, response, result in zip(questions, graded.responses, results, strict=True)
         ]
         writers = [hook(attempt, module.slug, answers) for hook in ANSWER_HOOKS]
-        codes = competency_ids(
-            session,
-            (competency["code"] for question in questions for competency in question.competencies),
-        )
+        codes = graded.competency_ids
+        if codes is None:
+            codes = competency_ids(
+                session,
+                (c["code"] for question in questions for c in question.competencies),
+            )
         _update_progress(progress, score, passed, submitted_at)
 
     session.flush()  # the attempt's id; the unique constraints apply here
@@ -836,7 +883,7 @@ def attempt_scores(session: Session, outcome: SubmitOutcome) -> AttemptScores:
     )
 
 
-def _snapshot(question: Question, section_titles: Mapping[str, str]) -> dict[str, Any]:
+def _snapshot(question: QuizQuestion, section_titles: Mapping[str, str]) -> dict[str, Any]:
     """The question as it was answered: what the feedback page shows, whatever changes later."""
     section = None
     if question.section_slug:

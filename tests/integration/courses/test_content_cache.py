@@ -62,3 +62,16 @@ def test_a_release_loaded_by_another_process_shows_after_the_revision_check(
 def test_an_unknown_module_is_not_remembered(learner, client, app):
     assert client.get("/modules/inconnu/sections/introduction").status_code == 404
     assert "inconnu" not in app.extensions[content_cache.EXTENSION_KEY].modules
+
+
+def test_views_kept_by_other_areas_follow_content_changes(app_ctx, course):
+    from sqlalchemy import select
+
+    from lms.cohorts.dashboards import course_modules
+    from lms.models import Module
+
+    assert "Titre modifié" not in [m.title for m in course_modules(db.session)]
+    module = db.session.scalar(select(Module).where(Module.slug == "premier-module"))
+    module.title = "Titre modifié"
+    db.session.commit()
+    assert "Titre modifié" in [m.title for m in course_modules(db.session)]

@@ -118,6 +118,18 @@ def test_activity_outside_the_followed_modules_does_not_count():
     assert [r.kind for r in reasons] == [RiskKind.INACTIVE]
 
 
+def test_the_last_activity_the_caller_already_knows_gives_the_same_reasons():
+    """Dashboards pass the last activity they computed; the reasons are those of the facts."""
+    modules = [module(1), module(2, due_on=date(2025, 3, 1))]
+    rows = {1: facts(1, days_ago=20), 2: facts(2, days_ago=30)}
+    computed = risk_reasons(modules, rows, joined_at=JOINED, now=NOW)
+    given = risk_reasons(
+        modules, rows, joined_at=JOINED, now=NOW, last_seen=NOW - timedelta(days=20)
+    )
+    assert given == computed
+    assert [r.kind for r in given] == [RiskKind.INACTIVE, RiskKind.OVERDUE]
+
+
 def test_a_quiz_failed_twice_and_not_passed_since():
     modules = [module(1), module(2)]
     rows = {
