@@ -303,6 +303,9 @@ def session_cookie(server: Server, account: Account) -> str:
     """Sign in through the form; the session cookie's value."""
     client = Client(server.base_url)
     client.sign_in(account.email, account.password)
+    # Open a page, as the browser does after signing in: the session then holds its CSRF
+    # token, so replaying this cookie does not make every request issue a new one.
+    client.get("/modules")
     return client.cookies["session"]
 
 
