@@ -39,7 +39,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     # (instead of overflowing the database driver).
     app.url_map.converters["int"] = BoundedIntConverter
 
-    from lms import cli, compression, errors, extensions, i18n, security, site_header
+    from lms import cli, compression, errors, extensions, i18n, page_cache, security
     from lms.models.base import render_migration_item
 
     extensions.db.init_app(app)
@@ -88,7 +88,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
-    site_header.init_app(app)
+    page_cache.init_app(app)
     from lms.content import cache as content_cache
 
     content_cache.init_app(app)

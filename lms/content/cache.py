@@ -305,7 +305,8 @@ def remembered(session: Session, name: str, read: Callable[[], T]) -> T:
     """A view of the course that another area reads often (`read()` builds it from the
     database), kept like the modules: dropped whenever the content changes.
 
-    The view must be immutable (tuples, frozen dataclasses) and hold no learner data.
+    The view holds no learner data. It is immutable (tuples, frozen dataclasses), or a
+    store its area fills itself (lms.page_cache keeps rendered pages in a dict).
     """
     cache = _cache()
     _check_revision(session, cache)

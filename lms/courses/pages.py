@@ -187,6 +187,13 @@ class SectionPage:
         """The section's rank in the module, from 1."""
         return [s.slug for s in self.sections].index(self.section.slug) + 1
 
+    @property
+    def cache_key(self) -> tuple[str, str, tuple[bool, ...]]:
+        """Everything of the learner's that the section page shows: which sections they
+        read (the marks, the progress bar, the "Mark as read" button). The rest is course
+        content, kept with the course copy (lms.page_cache)."""
+        return self.module_slug, self.section.slug, tuple(s.read for s in self.sections)
+
 
 @dataclass(frozen=True)
 class ReadOutcome:

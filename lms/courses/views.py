@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from lms import page_cache
 from lms.content.urls import module_url, section_url
 from lms.courses import services
 from lms.courses.forms import MarkReadForm
@@ -59,7 +60,7 @@ def section(slug: str, section: str) -> str:
     page = services.open_section(db.session(), current_user.id, slug, section)
     if page is None:
         abort(404)
-    return render_template("courses/section.html", page=page)
+    return page_cache.cached_page(db.session(), page.cache_key, "courses/section.html", page=page)
 
 
 @bp.post("/modules/<slug>/sections/<section>/read")
