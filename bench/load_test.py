@@ -58,7 +58,7 @@ from bench.harness import (
 )
 from bench.population import PASSWORD, Account, add_learners
 from bench.quiz_submit import MODULE, some_response
-from lms.competency.services import rebuild_profiles
+from lms.competency.services import PROFILE_COLUMNS, rebuild_profiles
 from lms.content.urls import module_url, section_url
 from lms.extensions import db
 from lms.models import (
@@ -74,16 +74,7 @@ from lms.models import (
 from lms.quiz.services import live_questions
 
 #: The CompetencyState columns a rebuild must reproduce (ids and updated_at aside).
-STATE_COLUMNS = (
-    "level",
-    "measured_level",
-    "score",
-    "knowledge_score",
-    "applied_score",
-    "evidence_count",
-    "self_level",
-    "last_evidence_at",
-)
+STATE_COLUMNS = PROFILE_COLUMNS
 
 
 START_KEY = re.compile(

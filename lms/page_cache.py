@@ -97,7 +97,6 @@ def cached_page(db_session: Session, key: Hashable, template_name: str, **contex
     full_key = (header_key(), template_name, key)
     html = pages.get(full_key)
     if html is None:
-        g.setdefault(SLOTTED, False)
         setattr(g, SLOTTED, True)
         try:
             html = render_template(template_name, csrf_token=lambda: CSRF_SLOT, **context)

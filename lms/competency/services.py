@@ -277,26 +277,21 @@ def _locked_states(
 #: One UPDATE for all the competencies of an append (executemany), on the table itself:
 #: an ORM flush of the same change costs several times more.
 _STATE_TABLE = cast(Table, CompetencyState.__table__)
+#: The CompetencyState columns that hold the profile (what a rebuild reproduces).
+PROFILE_COLUMNS = (
+    "level",
+    "measured_level",
+    "score",
+    "knowledge_score",
+    "applied_score",
+    "evidence_count",
+    "self_level",
+    "last_evidence_at",
+)
 _UPDATE_STATE = (
     update(_STATE_TABLE)
     .where(_STATE_TABLE.c.id == bindparam("state_id"))
-    .values(
-        {
-            name: bindparam(name)
-            for name in (
-                "level",
-                "measured_level",
-                "score",
-                "knowledge_score",
-                "applied_score",
-                "evidence_count",
-                "self_level",
-                "last_evidence_at",
-                "aggregate",
-                "updated_at",
-            )
-        }
-    )
+    .values({name: bindparam(name) for name in (*PROFILE_COLUMNS, "aggregate", "updated_at")})
 )
 
 

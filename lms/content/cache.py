@@ -121,10 +121,12 @@ class ContentCache:
     def clear(self) -> None:
         """Forget every copy (the next request reads the database again)."""
         with self.lock:
-            self.modules = {}
-            self.quizzes = {}
-            self.views = {}
+            self.drop_copies()
             self.checked_at = 0.0
+
+    def drop_copies(self) -> None:
+        """Empty every store; the caller holds the lock."""
+        self.modules, self.quizzes, self.views = {}, {}, {}
 
 
 def _cache() -> ContentCache:
@@ -157,9 +159,7 @@ def _check_revision(session: Session, cache: ContentCache) -> None:
     revision = _newest_revision(session)
     with cache.lock:
         if revision != cache.revision:
-            cache.modules = {}
-            cache.quizzes = {}
-            cache.views = {}
+            cache.drop_copies()
             cache.revision = revision
         cache.checked_at = now
 
@@ -204,16 +204,26 @@ def _read_module(session: Session, slug: str) -> LiveModule | None:
 
 def live_module(session: Session, slug: str) -> LiveModule | None:
     """A live module with its live sections, from this process's copy when it has one."""
+    return _kept(session, lambda cache: cache.modules, slug, _read_module)
+
+
+def _kept(
+    session: Session,
+    store: Callable[[ContentCache], dict[str, T]],
+    slug: str,
+    read: Callable[[Session, str], T | None],
+) -> T | None:
+    """The copy of `slug` in one of the stores, read from the database on first use."""
     cache = _cache()
     _check_revision(session, cache)
-    found = cache.modules.get(slug)
+    found = store(cache).get(slug)
     if found is not None:
         return found
-    found = _read_module(session, slug)
+    found = read(session, slug)
     # Unknown slugs are not remembered: anyone can ask for any slug.
     if found is not None:
         with cache.lock:
-            cache.modules[slug] = found
+            store(cache)[slug] = found
     return found
 
 
@@ -289,16 +299,7 @@ def _read_quiz(session: Session, slug: str) -> LiveQuiz | None:
 def live_quiz(session: Session, slug: str) -> LiveQuiz | None:
     """A module's quiz (module not retired) with its live questions, from this process's
     copy when it has one. Content only: nothing of any learner is kept."""
-    cache = _cache()
-    _check_revision(session, cache)
-    found = cache.quizzes.get(slug)
-    if found is not None:
-        return found
-    found = _read_quiz(session, slug)
-    if found is not None:  # unknown slugs are not remembered
-        with cache.lock:
-            cache.quizzes[slug] = found
-    return found
+    return _kept(session, lambda cache: cache.quizzes, slug, _read_quiz)
 
 
 def remembered(session: Session, name: str, read: Callable[[], T]) -> T:
