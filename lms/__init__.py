@@ -116,6 +116,7 @@ def _ensure_secret_key(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
+    from lms.auth import user_loading
     from lms.extensions import db, login_manager
     from lms.models import User
 
@@ -126,7 +127,10 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        try:
+            return user_loading.load_user(db.session(), int(user_id))
+        except ValueError:  # a session from elsewhere: not one of ours
+            return None
 
     from flask_babel import lazy_gettext
 

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from babel import Locale
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """Pick the locale for this request."""
     languages = list(current_app.config["LANGUAGES"])
     if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return str(current_user.locale)
+        return locale_for(str(current_user.locale))
     chosen = session.get("locale")
     if chosen in languages:
-        return str(chosen)
-    return (
+        return locale_for(str(chosen))
+    return locale_for(
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+@cache
+def locale_for(code: str) -> Locale:
+    """The Babel locale of a language code, parsed once per process (Flask-Babel would parse
+    the code again at every request; a Locale is used as it is)."""
+    return Locale.parse(code)
 
 
 def N_(message: str) -> str:

@@ -32,12 +32,35 @@ STATIC_KEY = "escales.static_urls"
 PAGES_VIEW = "page_cache.pages"
 MAX_PAGES = 4096  # a bound on memory: past it, the kept pages are dropped and kept anew
 SLOTTED = "escales_slotted_render"
+CSRF_KEY = "escales.signed_csrf_tokens"
+MAX_SIGNED_TOKENS = 10_000  # a bound on memory: past it, tokens are signed anew
 
 
 def header_key() -> tuple[str, str | None]:
     """What the header depends on: the page's language and the visitor's role (None: signed out)."""
     role = str(current_user.role) if current_user.is_authenticated else None
     return str(get_locale() or "fr"), role
+
+
+def page_csrf_token() -> str:
+    """This visitor's CSRF token for the page's forms, signed once per process and session.
+
+    Flask-WTF signs the session's token anew for every page (an HMAC and a serialisation,
+    the largest cost of serving a kept page). With WTF_CSRF_TIME_LIMIT unset the signed
+    token carries no expiry that matters, so the token signed for a session is reused.
+    """
+    raw = session.get("csrf_token")
+    if raw is None or "csrf_token" in g or current_app.config.get("WTF_CSRF_TIME_LIMIT"):
+        return str(generate_csrf())  # a new session, or tokens that expire: sign as usual
+    signed: dict[str, str] = current_app.extensions[CSRF_KEY]
+    token = signed.get(raw)
+    if token is None:
+        token = str(generate_csrf())
+        if len(signed) >= MAX_SIGNED_TOKENS:
+            signed.clear()
+        signed[raw] = token
+    g.csrf_token = token  # what generate_csrf returns for the rest of this request
+    return token
 
 
 def return_path() -> str:
@@ -66,7 +89,7 @@ def site_header() -> Markup:
             cache[key] = template
     if g.get(SLOTTED):
         return Markup(template)  # a page being kept: its slots are filled when it is served
-    return fill_slots(template, generate_csrf(), return_path())
+    return fill_slots(template, page_csrf_token(), return_path())
 
 
 def cacheable_request() -> bool:
@@ -105,7 +128,7 @@ def cached_page(db_session: Session, key: Hashable, template_name: str, **contex
         if len(pages) >= MAX_PAGES:
             pages.clear()
         pages[full_key] = html
-    return fill_slots(html, generate_csrf(), return_path())
+    return fill_slots(html, page_csrf_token(), return_path())
 
 
 def static_url(filename: str) -> str:
@@ -121,5 +144,6 @@ def init_app(app: Flask) -> None:
     """Give templates `site_header()` and `static_url()`, and the app their caches."""
     app.extensions[EXTENSION_KEY] = {}
     app.extensions[STATIC_KEY] = {}
+    app.extensions[CSRF_KEY] = {}
     app.jinja_env.globals["site_header"] = site_header
     app.jinja_env.globals["static_url"] = static_url

@@ -63,6 +63,11 @@ class LiveModule:
         """One of its sections by slug, or None."""
         return next((s for s in self.sections if s.slug == slug), None)
 
+    @property
+    def section_ids(self) -> list[int]:
+        """Its sections' ids, in order."""
+        return [s.id for s in self.sections]
+
 
 @dataclass(frozen=True)
 class LiveQuestion:

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, func, select, update
+from sqlalchemy import CursorResult, and_, bindparam, func, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
@@ -381,6 +381,45 @@ def open_section(
     )
 
 
+# A returning learner's visit, the statements built once: the lesson page is the busiest page
+# of the site, and building a statement costs more than running it on SQLite.
+_VISIT_QUERY = (
+    select(
+        ModuleProgress.id,
+        ModuleProgress.last_section_id,
+        ModuleProgress.last_activity_at,
+        ModuleProgress.reading_completed_at,
+        ModuleProgress.quiz_passed_at,
+        ModuleProgress.quiz_best_score,
+        ModuleProgress.practice_status,
+        SectionProgress.section_id,
+        SectionProgress.completed_at,
+    )
+    .outerjoin(
+        SectionProgress,
+        and_(
+            SectionProgress.user_id == ModuleProgress.user_id,
+            SectionProgress.section_id.in_(bindparam("section_ids", expanding=True)),
+        ),
+    )
+    .where(
+        ModuleProgress.user_id == bindparam("user_id"),
+        ModuleProgress.module_id == bindparam("module_id"),
+    )
+)
+_MOVE_RESUME_POINT = (
+    update(ModuleProgress)
+    .where(ModuleProgress.id == bindparam("progress_id"))
+    .values(last_section_id=bindparam("to_section"), last_activity_at=bindparam("at"))
+)
+_MARK_ACTIVITY = (
+    update(ModuleProgress)
+    .where(ModuleProgress.id == bindparam("progress_id"))
+    .values(last_activity_at=bindparam("at"))
+)
+_NO_DISK_FLUSH = sql_text("SET LOCAL synchronous_commit TO OFF")
+
+
 def _known_visit(
     session: Session,
     user_id: int,
@@ -393,46 +432,33 @@ def _known_visit(
     point and the activity minute may change, written with one UPDATE. None otherwise
     (the caller creates the rows).
     """
-    section_ids = [s.id for s in module.sections]
-    rows = session.execute(
-        select(
-            ModuleProgress.id,
-            ModuleProgress.last_section_id,
-            ModuleProgress.last_activity_at,
-            ModuleProgress.reading_completed_at,
-            ModuleProgress.quiz_passed_at,
-            ModuleProgress.quiz_best_score,
-            ModuleProgress.practice_status,
-            SectionProgress.section_id,
-            SectionProgress.completed_at,
-        )
-        .outerjoin(
-            SectionProgress,
-            and_(
-                SectionProgress.user_id == ModuleProgress.user_id,
-                SectionProgress.section_id.in_(section_ids),
-            ),
-        )
-        .where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == module.id)
+    connection = session.connection()
+    rows = connection.execute(
+        _VISIT_QUERY,
+        {"section_ids": module.section_ids, "user_id": user_id, "module_id": module.id},
     ).all()
     readings = {row.section_id: row.completed_at is not None for row in rows if row.section_id}
     if not rows or current.id not in readings:
         return None
     row = rows[0]
     now = utcnow()
-    changes: dict[str, Any] = {}
-    if row.last_section_id != current.id:
-        # Moving to another section is activity to the second ("continue" follows it).
-        changes = {"last_section_id": current.id, "last_activity_at": now}
-    elif row.last_activity_at is None or now - row.last_activity_at >= ACTIVITY_RESOLUTION:
-        changes = {"last_activity_at": now}
-    if changes:
-        if session.get_bind().dialect.name == "postgresql":
+    last_activity_at = row.last_activity_at
+    if row.last_section_id != current.id or (
+        last_activity_at is None or now - last_activity_at >= ACTIVITY_RESOLUTION
+    ):
+        if connection.dialect.name == "postgresql":
             # Where to resume and the minute of activity are worth no disk flush: should the
             # server crash, losing the last of these moves costs nothing (the learner's
             # reading, attempts and evidence commit durably as always).
-            session.execute(sql_text("SET LOCAL synchronous_commit TO OFF"))
-        session.execute(update(ModuleProgress).where(ModuleProgress.id == row.id).values(changes))
+            connection.execute(_NO_DISK_FLUSH)
+        if row.last_section_id != current.id:
+            # Moving to another section is activity to the second ("continue" follows it).
+            connection.execute(
+                _MOVE_RESUME_POINT, {"progress_id": row.id, "to_section": current.id, "at": now}
+            )
+        else:
+            connection.execute(_MARK_ACTIVITY, {"progress_id": row.id, "at": now})
+        last_activity_at = now
         _commit_keeping_loaded(session)
     status = ModuleStatus(
         sections_read=sum(readings.values()),
@@ -441,7 +467,7 @@ def _known_visit(
         quiz_passed=row.quiz_passed_at is not None,
         quiz_best_score=row.quiz_best_score,
         practice_status=row.practice_status,
-        last_activity_at=changes.get("last_activity_at", row.last_activity_at),
+        last_activity_at=last_activity_at,
     )
     return readings, status
 

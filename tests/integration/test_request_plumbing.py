@@ -1,0 +1,94 @@
+"""What every request does before and after its view: load the signed-in user, read and
+sign the session cookie, sign the CSRF token, add the security headers. These were made
+cheaper (lms.auth.user_loading, lms.security, lms.page_cache); the behaviour must not move."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Response
+from sqlalchemy import update
+
+from lms.auth.user_loading import load_user
+from lms.extensions import db
+from lms.models import Role, User
+from tests.factories import make_user
+
+TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def test_a_deactivated_account_is_signed_out_at_its_next_request(app_ctx, client, auth):
+    user = make_user(email="camille@example.org")
+    auth.login("camille@example.org")
+    assert client.get("/account/").status_code == 200
+    # Another process (an administrator's request) deactivates the account: no copy of
+    # the user outlives the request that read it.
+    db.session.execute(update(User).where(User.id == user.id).values(active=False))
+    db.session.commit()
+    assert client.get("/account/").status_code == 302
+
+
+def test_a_role_changed_elsewhere_applies_at_the_next_request(app_ctx, client, auth):
+    user = make_user(email="camille@example.org")
+    auth.login("camille@example.org")
+    assert client.get("/admin/organisations").status_code in {302, 403}
+    db.session.execute(update(User).where(User.id == user.id).values(role=Role.ADMIN))
+    db.session.commit()
+    assert client.get("/admin/organisations").status_code == 200
+
+
+def test_the_loaded_user_is_a_clean_persistent_row_that_saves_changes(app_ctx):
+    user_id = make_user(email="camille@example.org", name="Camille").id
+    db.session.remove()
+    session = db.session()
+    user = load_user(session, user_id)
+    assert user is not None and user.email == "camille@example.org" and user.role == Role.LEARNER
+    assert user in session and not session.dirty and not session.new
+    assert user.organisation is None  # relationships load as usual
+    user.name = "Camille B."
+    session.commit()
+    db.session.remove()
+    assert db.session.get(User, user_id).name == "Camille B."
+
+
+def test_loading_a_user_the_session_holds_returns_that_object(app_ctx):
+    user = make_user(email="camille@example.org")
+    assert load_user(db.session(), user.id) is user
+
+
+def test_an_unknown_or_foreign_user_id_means_signed_out(app_ctx, client):
+    assert load_user(db.session(), 999_999) is None
+    with client.session_transaction() as session:
+        session["_user_id"] = "not-a-number"
+    assert client.get("/account/").status_code == 302
+
+
+def test_a_session_keeps_its_csrf_token_across_pages_and_it_works(app_ctx, client, auth):
+    make_user(email="camille@example.org")
+    auth.login("camille@example.org")
+    first = set(TOKEN_RE.findall(client.get("/modules").get_data(as_text=True)))
+    second = set(TOKEN_RE.findall(client.get("/account/").get_data(as_text=True)))
+    assert len(first) == 1 and first == second
+    response = client.post("/language/en", data={"csrf_token": first.pop(), "next": "/"})
+    assert response.status_code == 302
+
+
+def test_a_changed_secret_key_refuses_old_session_cookies(app, app_ctx, client, auth):
+    make_user(email="camille@example.org")
+    auth.login("camille@example.org")
+    assert client.get("/account/").status_code == 200
+    original = app.secret_key
+    try:
+        app.secret_key = "another-secret-key-for-this-test"
+        assert client.get("/account/").status_code == 302  # the old cookie no longer verifies
+    finally:
+        app.secret_key = original
+
+
+def test_a_view_own_security_header_is_kept_and_the_others_added(app):
+    with app.test_request_context("/"):
+        response = app.process_response(Response("x", headers={"Referrer-Policy": "no-referrer"}))
+    assert response.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    names = [name for name, _value in response.headers.items()]
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert names.count(header) == 1
