@@ -21,6 +21,7 @@ from flask import Flask, current_app, g, render_template, request, session, url_
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
@@ -32,8 +33,7 @@ STATIC_KEY = "escales.static_urls"
 PAGES_VIEW = "page_cache.pages"
 MAX_PAGES = 4096  # a bound on memory: past it, the kept pages are dropped and kept anew
 SLOTTED = "escales_slotted_render"
-CSRF_KEY = "escales.signed_csrf_tokens"
-MAX_SIGNED_TOKENS = 10_000  # a bound on memory: past it, tokens are signed anew
+CSRF_KEY = "escales.csrf_signers"
 
 
 def header_key() -> tuple[str, str | None]:
@@ -43,22 +43,23 @@ def header_key() -> tuple[str, str | None]:
 
 
 def page_csrf_token() -> str:
-    """This visitor's CSRF token for the page's forms, signed once per process and session.
+    """This request's signed CSRF token for the page's forms, as Flask-WTF's `generate_csrf`
+    makes it, with the signer built once per secret key instead of once per page.
 
-    Flask-WTF signs the session's token anew for every page (an HMAC and a serialisation,
-    the largest cost of serving a kept page). With WTF_CSRF_TIME_LIMIT unset the signed
-    token carries no expiry that matters, so the token signed for a session is reused.
+    The token is still signed anew with the time for every response: a token that stayed
+    the same across compressed responses would help a BREACH-style attack (docs/security.md).
     """
     raw = session.get("csrf_token")
-    if raw is None or "csrf_token" in g or current_app.config.get("WTF_CSRF_TIME_LIMIT"):
-        return str(generate_csrf())  # a new session, or tokens that expire: sign as usual
-    signed: dict[str, str] = current_app.extensions[CSRF_KEY]
-    token = signed.get(raw)
-    if token is None:
-        token = str(generate_csrf())
-        if len(signed) >= MAX_SIGNED_TOKENS:
-            signed.clear()
-        signed[raw] = token
+    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    if raw is None or "csrf_token" in g or not secret:
+        return str(generate_csrf())  # a new session (Flask-WTF creates its token) or already signed
+    signers: dict[object, URLSafeTimedSerializer] = current_app.extensions[CSRF_KEY]
+    signer = signers.get(secret)
+    if signer is None:
+        signer = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")  # Flask-WTF's salt
+        signers.clear()
+        signers[secret] = signer
+    token = str(signer.dumps(raw))
     g.csrf_token = token  # what generate_csrf returns for the rest of this request
     return token
 
