@@ -10,10 +10,11 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.extensions import db
@@ -248,22 +249,32 @@ def user_for_api_token(token: str, now: datetime | None = None) -> User | None:
     """The active user owning this unrevoked, unexpired token; notes when it was used."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    found = db.session.execute(
-        select(ApiToken, User).join(ApiToken.user).where(ApiToken.token_hash == _hash_token(token))
-    ).first()
+    found = db.session.execute(_token_query(), {"token_hash": _hash_token(token)}).first()
     now = now or utcnow()
     if found is None:
         return None
-    row, user = found
-    if row.revoked_at is not None or not user.active:
+    token_id, revoked_at, expires_at, last_used_at, user = found
+    if revoked_at is not None or not user.active:
         return None
-    if row.expires_at is not None and row.expires_at <= now:
+    if expires_at is not None and expires_at <= now:
         return None
     # Write at most once a minute: a busy client must not turn reads into writes.
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
-        row.last_used_at = now
+    if last_used_at is None or now - last_used_at > timedelta(minutes=1):
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
     return user
+
+
+@cache
+def _token_query() -> Select[int, datetime | None, datetime | None, datetime | None, User]:
+    """What checking a token reads, and its user, by the token's hash: built once (every
+    API request runs it), on first use (the mappers are configured by then). The token's
+    columns only: loading it as an object costs more."""
+    return (
+        select(ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at, User)
+        .join(ApiToken.user)
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+    )
 
 
 def revoke_api_token(user: User, token_id: int) -> bool:

@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -793,14 +793,34 @@ def auto_issue_for(
     user = session.get(User, user_id)
     if user is None or user.organisation_id is None or not user.active:
         return []
+    # Their ids first, as plain rows on the session's connection (cheaper): most
+    # organisations have none, and this runs after every profile change (each quiz
+    # submission). What the session holds is written first, as autoflush would.
+    session.flush()
+    ids = session.connection().execute(
+        _AUTOMATIC_PROGRAMME_IDS, {"organisation_id": user.organisation_id}
+    )
+    programme_ids = [programme_id for (programme_id,) in ids]
+    if not programme_ids:
+        return []
     programmes = session.scalars(
-        select(CertificationProgramme).where(
-            CertificationProgramme.organisation_id == user.organisation_id,
-            CertificationProgramme.active,
-            CertificationProgramme.issue_mode == IssueMode.AUTOMATIC,
-        )
+        select(CertificationProgramme)
+        .where(CertificationProgramme.id.in_(programme_ids))
+        .order_by(CertificationProgramme.id)
     ).all()
     return _auto_issue(session, programmes, User.id == user_id, now or utcnow())
+
+
+#: An organisation's active automatic programmes (built once).
+_AUTOMATIC_PROGRAMME_IDS = (
+    select(CertificationProgramme.id)
+    .where(
+        CertificationProgramme.organisation_id == bindparam("organisation_id"),
+        CertificationProgramme.active,
+        CertificationProgramme.issue_mode == IssueMode.AUTOMATIC,
+    )
+    .order_by(CertificationProgramme.id)
+)
 
 
 def auto_issue_programme(

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 XAPI_VERSION = "1.0.3"
@@ -51,6 +52,7 @@ INTERACTION_TYPES: Mapping[str, str] = {
 }
 
 
+@lru_cache(maxsize=4096)  # a submission makes a dozen statements for the same learner
 def actor_name(user_id: int, key: str) -> str:
     """The opaque, stable account name of a user: HMAC-SHA256(key, user id), 32 hex digits.
 

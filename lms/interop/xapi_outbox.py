@@ -4,10 +4,10 @@ A `before_flush` listener on the application's session looks at what is about to
 written and adds one XapiStatement row per event:
 
 - a SectionProgress whose `completed_at` gets a value -> `completed` (the section);
-- a new Answer -> `answered` (the question); answers written in one batched INSERT by
-  the quiz service are not objects of the session: `answer_statements`, one of its
-  ANSWER_HOOKS, writes theirs;
-- an Attempt whose status becomes submitted -> `passed` or `failed` (the quiz);
+- a new Answer -> `answered` (the question), an Attempt whose status becomes submitted ->
+  `passed` or `failed` (the quiz): the quiz service writes both with Core statements, not
+  objects of the session, so `answer_statements`, one of its ANSWER_HOOKS, writes these
+  statements for it; the listener covers any other writer;
 - a new PracticeReview -> `scored` (the practical work; success when accepted);
 - a new Certificate -> `earned` (the programme's badge).
 
@@ -17,12 +17,12 @@ exists exactly when its event does. Services need not know about xAPI at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import Table, event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from lms.certification import urls as certificate_urls
@@ -54,21 +54,36 @@ def register() -> None:
         quiz_services.ANSWER_HOOKS.append(answer_statements)
 
 
-def answer_statements(
-    attempt: Attempt, module_slug: str, answers: Sequence[quiz_services.GradedAnswer]
-) -> Callable[[Session], object] | None:
-    """The quiz hook: one `answered` statement per answer of a graded attempt, built
-    before the write transaction, written with one batched INSERT inside it."""
-    if not has_app_context() or not answers:
+#: The outbox table, for the quiz hook's batched INSERT (a Core statement built once).
+_XAPI_TABLE = cast(Table, XapiStatement.__table__)
+_INSERT_STATEMENTS = insert(_XAPI_TABLE)
+
+
+def answer_statements(attempt: quiz_services.GradedAttempt) -> Callable[[Session], object] | None:
+    """The quiz hook: `passed` or `failed` for a graded attempt, and one `answered`
+    statement per answer, built before the write transaction, written with one batched
+    INSERT inside it. (The quiz writes its rows with Core statements, so the flush
+    listener sees neither the attempt nor its answers.)"""
+    if not has_app_context():
         return None
     site = current_site()
-    when = attempt.submitted_at or utcnow()
-    rows = []
-    for answer in answers:
+    user_id, when = attempt.user_id, attempt.submitted_at
+    created_at = utcnow()
+    finished = xapi.attempt_finished(
+        site,
+        user_id,
+        attempt.module_slug,
+        attempt.score,
+        attempt.passed,
+        attempt.started_at,
+        when,
+    )
+    statements = [("passed" if attempt.passed else "failed", finished)]
+    for answer in attempt.answers:
         statement = xapi.question_answered(
             site,
-            attempt.user_id,
-            module_slug,
+            user_id,
+            attempt.module_slug,
             answer.question_key,
             answer.question_type,
             answer.response,
@@ -76,19 +91,23 @@ def answer_statements(
             answer.correct,
             when,
         )
-        rows.append(
-            {
-                "id": statement["id"],
-                "user_id": attempt.user_id,
-                "verb": "answered",
-                "statement": statement,
-                "occurred_at": when,
-                "created_at": utcnow(),
-                "attempts": 0,
-                "last_error": "",
-            }
-        )
-    return lambda session: session.execute(insert(XapiStatement), rows)
+        statements.append(("answered", statement))
+    rows = [
+        {
+            "id": statement["id"],
+            "user_id": user_id,
+            "verb": verb,
+            "statement": statement,
+            "occurred_at": when,
+            "created_at": created_at,
+            "sent_at": None,
+            "attempts": 0,
+            "next_attempt_at": None,
+            "last_error": "",
+        }
+        for verb, statement in statements
+    ]
+    return lambda session: session.connection().execute(_INSERT_STATEMENTS, rows)
 
 
 def current_site() -> xapi.Site:
