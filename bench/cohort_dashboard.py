@@ -2,8 +2,9 @@
 
 Builds a generated organisation on a scratch database (SQLite in a temporary
 folder, or --database-url), loads the real course, and fills one cohort with
-N learners, each with progress in the 12 modules (ModuleProgress), two quiz
-attempts per module, and a level for every competency (CompetencyState). A
+N learners, each with progress in the 12 modules (ModuleProgress, and the
+LearnerSummary the dashboard reads), two quiz attempts per module, and a level
+for every competency (CompetencyState). A
 second, small cohort (--small learners) is generated alongside, so the query
 counts of both can be compared: they must be equal, whatever the size.
 
@@ -42,6 +43,7 @@ from lms import create_app
 from lms.auth.services import create_user
 from lms.content.services import load_content
 from lms.extensions import db
+from lms.learning.summary import REBUILD_BATCH, refresh_learner_summary
 from lms.models import (
     Attempt,
     AttemptStatus,
@@ -157,6 +159,9 @@ def generate_cohort(name: str, org: Organisation, learners: int, seed: int) -> C
                 )
     session.execute(insert(ModuleProgress), progress)
     session.execute(insert(Attempt), attempts)
+    # The learners' progress summaries, as the services keep them (the dashboard reads them).
+    for start in range(0, len(user_ids), REBUILD_BATCH):
+        refresh_learner_summary(session, user_ids[start : start + REBUILD_BATCH])
     competency_ids = list(session.scalars(select(Competency.id)))
     session.execute(
         insert(CompetencyState),

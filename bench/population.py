@@ -1,8 +1,9 @@
 """Generated data for the benchmarks: an organisation of 10,000 learners in 100 cohorts.
 
 Builds on the cohort generator of bench/cohort_dashboard.py (`generate_cohort`:
-learners, memberships, progress in the 12 modules, two quiz attempts per module
-and a level for every competency, all inserted in bulk) and adds what a page
+learners, memberships, progress in the 12 modules with each learner's progress
+summary, two quiz attempts per module and a level for every competency, all
+inserted in bulk) and adds what a page
 reads beside it: the SectionProgress rows behind each learner's progress, and
 the accounts the benchmarks sign in with (learners with a password, a trainer
 of the big cohort, API tokens).

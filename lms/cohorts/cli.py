@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lms.cohorts import services
 from lms.extensions import db
+from lms.learning.summary import rebuild_learner_summaries
 from lms.models import Cohort, CohortRole, Organisation
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -78,3 +79,13 @@ def cohorts_add(cohort_id: int, email: str, role: str) -> None:
         click.echo(f"{user.email} is in cohort {cohort.id} ({cohort.name}) as {role}.")
     else:
         click.echo(f"{user.email} was already in cohort {cohort.id} as {role}.")
+
+
+@cohorts_cli.command("rebuild-summaries")
+def cohorts_rebuild_summaries() -> None:
+    """Recompute every learner's progress summary (the dashboards' rows) from their progress.
+
+    For an existing database after an upgrade, or after changing progress rows by hand.
+    """
+    count = rebuild_learner_summaries(db.session())
+    click.echo(f"Rebuilt the progress summaries of {count} learners.")

@@ -15,13 +15,24 @@ checks that both agree.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from lms.cohorts.rules import (
@@ -31,10 +42,11 @@ from lms.cohorts.rules import (
     LearnerQuery,
     LevelDistribution,
     ModuleFacts,
+    RiskKind,
     RiskReason,
     is_completed,
+    is_inactive,
     is_past_due,
-    last_activity,
     level_distribution,
     percent,
     risk_reasons,
@@ -47,12 +59,14 @@ from lms.models import (
     CohortRole,
     Competency,
     CompetencyState,
+    LearnerSummary,
     Module,
     ModuleProgress,
     Practice,
     Theme,
     User,
 )
+from lms.models.base import utcnow
 from lms.pagination import Page
 
 # --- the modules a cohort follows ------------------------------------------------------------
@@ -110,12 +124,13 @@ def cohort_choices(session: Session, cohort_id: int | None) -> dict[int, date | 
     """The cohort's chosen modules and their due dates; empty when it follows every module."""
     if cohort_id is None:
         return {}
-    rows = session.execute(
-        select(CohortModule.module_id, CohortModule.due_on).where(
-            CohortModule.cohort_id == cohort_id
-        )
-    )
+    rows = session.connection().execute(_COHORT_CHOICES, {"cohort_id": cohort_id})
     return {module_id: due_on for module_id, due_on in rows}
+
+
+_COHORT_CHOICES = select(CohortModule.module_id, CohortModule.due_on).where(
+    CohortModule.cohort_id == bindparam("cohort_id")
+)
 
 
 def followed_modules(session: Session, cohort: Cohort) -> list[FollowedModule]:
@@ -146,9 +161,8 @@ def _with_due(module: FollowedModule, due_on: date | None) -> FollowedModule:
 # --- the learners of a cohort, filtered, sorted, counted in SQL -------------------------------
 
 
-@dataclass(frozen=True)
-class LearnerRow:
-    """A learner of the cohort as the lists show them."""
+class LearnerRow(NamedTuple):
+    """A learner of the cohort as the lists show them (a named tuple: pages build many)."""
 
     user_id: int
     name: str
@@ -322,6 +336,39 @@ def _learner_row(row: Any) -> LearnerRow:
     return LearnerRow(row.user_id, row.name, row.email, row.joined_at, row.last_seen)
 
 
+def _counted(select_: Select[Any], plain: bool) -> Select[Any]:
+    """`select_` with each row's total: a count subquery when `plain`, a window otherwise."""
+    if plain:
+        total_column: Any = (
+            select(func.count()).select_from(select_.order_by(None).subquery()).scalar_subquery()
+        )
+    else:
+        total_column = func.count().over()
+    return select_.add_columns(total_column.label("total"))
+
+
+#: Per process: the plain lists' statements (memberships and accounts, filtered by name and
+#: sorted), by cohort, search and sort, with their counted form. Building a statement costs
+#: more than running it on SQLite; statements are immutable, shared safely. Bounded.
+_PLAIN_SELECTS: dict[tuple[Any, ...], tuple[Select[Any], Select[Any]]] = {}
+_MAX_PLAIN_SELECTS = 256
+
+
+def _plain_select(cohort_id: int, query: LearnerQuery) -> tuple[Select[Any], Select[Any]]:
+    """The plain list's select for `query` (no totals: `needs_totals` is False), and its
+    counted form, built once per process."""
+    key = (cohort_id, query.q, query.sort, query.descending)
+    found = _PLAIN_SELECTS.get(key)
+    if found is None:
+        # Without totals, the select reads neither the modules nor the time.
+        select_ = _learner_select(cohort_id, [], query, utcnow(), activity=False)
+        found = (select_, _counted(select_, True))
+        if len(_PLAIN_SELECTS) >= _MAX_PLAIN_SELECTS:
+            _PLAIN_SELECTS.clear()
+        _PLAIN_SELECTS[key] = found
+    return found
+
+
 def _select_page(
     session: Session,
     select_: Select[Any],
@@ -329,6 +376,7 @@ def _select_page(
     everyone: bool,
     *,
     plain: bool = False,
+    counted: Select[Any] | None = None,
 ) -> tuple[Sequence[Any], int, int, int]:
     """The rows of the page `query` asks for (or every row): rows, page number, size, total.
 
@@ -336,20 +384,16 @@ def _select_page(
     last page (two more queries, only then). For a `plain` select (memberships and
     accounts, without the learners' totals), the total is a subquery counted once:
     cheaper than a window count, which keeps every row before the limit; a select
-    with totals keeps the window, not to compute the totals twice.
+    with totals keeps the window, not to compute the totals twice. `counted`: the
+    select with its totals, when the caller kept it.
     """
     connection = session.connection()  # plain rows: no ORM layer to go through
     if everyone:
         rows = connection.execute(select_).all()
         return rows, 1, max(1, len(rows)), len(rows)
     size = query.per_page
-    if plain:
-        total_column: Any = (
-            select(func.count()).select_from(select_.order_by(None).subquery()).scalar_subquery()
-        )
-    else:
-        total_column = func.count().over()
-    counted = select_.add_columns(total_column.label("total"))
+    if counted is None:
+        counted = _counted(select_, plain)
     rows = connection.execute(counted.limit(size).offset((query.page - 1) * size)).all()
     if rows:
         return rows, query.page, size, rows[0].total
@@ -418,39 +462,50 @@ def learners_after(
     return Page(items=rows, number=1, size=limit, total=len(rows))
 
 
-def _facts(
-    session: Session, cohort_id: int, user_ids: Sequence[int] | None, module_ids: Sequence[int]
-) -> dict[int, dict[int, ModuleFacts]]:
-    """The summary rows of some learners (all active learners when None), by user and module.
+def _summaries(
+    session: Session, cohort_id: int, user_ids: Sequence[int] | None
+) -> dict[int, tuple[str, str]]:
+    """The packed facts and activity of some learners' summaries (all active learners when
+    None), by user (lms.learning.summary): one row per learner, one query."""
+    connection = session.connection()
+    if user_ids is not None:
+        rows = connection.execute(_PAGE_SUMMARIES, {"user_ids": list(user_ids)})
+    else:
+        rows = connection.execute(
+            select(LearnerSummary.user_id, LearnerSummary.cells, LearnerSummary.activity).where(
+                LearnerSummary.user_id.in_(active_learner_ids(cohort_id))
+            )
+        )
+    return {row[0]: (row[1], row[2]) for row in rows}
 
-    Only each learner's latest row carries its `last_activity_at` (the others hold None):
-    the rules read no more than the latest (rules.last_activity), and parsing hundreds of
-    timestamps cost more than the rest of the query. One query.
-    """
-    progress = ModuleProgress
-    learners: Any = active_learner_ids(cohort_id) if user_ids is None else list(user_ids)
-    # Each learner's latest activity, to mark their latest row.
-    latest = func.max(progress.last_activity_at).over(partition_by=progress.user_id)
-    # Yes/no columns are computed by the database: no timestamps to parse for them. The
-    # columns come in the order of ModuleFacts' fields, after the user id.
-    query = select(
-        progress.user_id,
-        progress.module_id,
-        progress.sections_completed,
-        progress.reading_completed_at.is_not(None).label("reading_completed"),
-        progress.quiz_attempts,
-        progress.quiz_failures,
-        progress.quiz_best_score,
-        progress.quiz_passed_at.is_not(None).label("quiz_passed"),
-        progress.practice_status,
-        case((progress.last_activity_at == latest, progress.last_activity_at)).label("latest"),
-    ).where(progress.module_id.in_(module_ids), progress.user_id.in_(learners))
-    facts: dict[int, dict[int, ModuleFacts]] = defaultdict(dict)
-    # Hundreds of rows: read them all at once through the connection, without the ORM layer.
-    # The database returns booleans for the yes/no columns (SQLAlchemy converts SQLite's 0/1).
-    make = ModuleFacts._make
-    for row in session.connection().execute(query).all():
-        facts[row[0]][row[1]] = make(row[1:])
+
+# Built once: building a statement costs more than running it on SQLite.
+_PAGE_SUMMARIES = select(
+    LearnerSummary.user_id, LearnerSummary.cells, LearnerSummary.activity
+).where(LearnerSummary.user_id.in_(bindparam("user_ids", expanding=True)))
+
+
+def unpack_facts(modules: Sequence[FollowedModule], cells: str) -> dict[int, ModuleFacts]:
+    """A learner's facts in the followed modules, from their summary's packed `cells`
+    (lms.learning.summary.pack_cells); modules never opened have none."""
+    packed = json.loads(cells)
+    facts = {}
+    for module in modules:
+        values = packed.get(str(module.id))
+        if values is None:
+            continue
+        read, reading_completed, attempts, failures, best, passed, practice = values
+        facts[module.id] = ModuleFacts(
+            module.id,
+            read,
+            bool(reading_completed),
+            attempts,
+            failures,
+            # Stored in whole percent: percent() gives the same number back.
+            None if best is None else best / 100,
+            bool(passed),
+            practice,
+        )
     return facts
 
 
@@ -488,18 +543,18 @@ class ProgressCell(NamedTuple):
         return "empty"
 
 
-@dataclass(frozen=True)
-class ProgressLine:
-    """A learner's row of the matrix, with why they are at risk."""
+class ProgressLine(NamedTuple):
+    """A learner's row of the matrix, with why they are at risk (a named tuple: pages
+    build many)."""
 
     learner: LearnerRow
-    cells: list[ProgressCell]
+    cells: Sequence[ProgressCell]
     reasons: list[RiskReason]
-
-    @property
-    def modules_completed(self) -> int:
-        """How many of the followed modules the learner has completed."""
-        return sum(1 for cell in self.cells if cell.completed)
+    modules_completed: int
+    """How many of the followed modules the learner has completed."""
+    cells_key: str = ""
+    """The learner's packed facts: within one matrix, equal keys mean equal cells (the
+    pages keep the cells they wrote by this key)."""
 
 
 @dataclass(frozen=True)
@@ -509,6 +564,9 @@ class ProgressMatrix:
     modules: list[FollowedModule]
     lines: list[ProgressLine]
     page: Page
+    scope: tuple[Any, ...] = ()
+    """What the cells depend on besides the learner's facts: the followed modules and
+    the day (a hashable key for the pages' caches of written cells)."""
 
 
 def progress_cell(module: FollowedModule, facts: ModuleFacts | None, today: date) -> ProgressCell:
@@ -554,12 +612,18 @@ def progress_matrix(
     needs them; the page's last activities come from its summary rows.
     """
     modules = followed_modules(session, cohort)
-    select_ = _learner_select(cohort.id, modules, query, now, activity=False)
-    rows, number, size, total = _select_page(
-        session, select_, query, everyone, plain=not needs_totals(query)
-    )
-    lines = _lines(session, cohort.id, modules, rows, now, query.inactive_days, everyone)
-    return ProgressMatrix(modules, lines, _page_of(lines, number, size, total))
+    plain = not needs_totals(query)
+    if plain and not everyone:
+        select_, counted = _plain_select(cohort.id, query)
+        rows, number, size, total = _select_page(
+            session, select_, query, everyone, plain=True, counted=counted
+        )
+    else:
+        select_ = _learner_select(cohort.id, modules, query, now, activity=False)
+        rows, number, size, total = _select_page(session, select_, query, everyone, plain=plain)
+    scope = _scope(modules, now)
+    lines = _lines(session, cohort.id, modules, rows, now, query.inactive_days, everyone, scope)
+    return ProgressMatrix(modules, lines, _page_of(lines, number, size, total), scope)
 
 
 def progress_after(
@@ -569,12 +633,63 @@ def progress_after(
     modules = followed_modules(session, cohort)
     select_ = _after_select(cohort.id, modules, now, after_id=after_id, limit=limit, activity=False)
     rows = session.execute(select_).all()
-    lines = _lines(session, cohort.id, modules, rows, now, DEFAULT_INACTIVE_DAYS, False)
-    return ProgressMatrix(modules, lines, _page_of(lines, 1, limit, len(rows)))
+    scope = _scope(modules, now)
+    lines = _lines(session, cohort.id, modules, rows, now, DEFAULT_INACTIVE_DAYS, False, scope)
+    return ProgressMatrix(modules, lines, _page_of(lines, 1, limit, len(rows)), scope)
 
 
 def _page_of(lines: list[ProgressLine], number: int, size: int, total: int) -> Page:
     return Page([line.learner for line in lines], number, size, total)
+
+
+class _Derived(NamedTuple):
+    """What a learner's packed facts mean in a cohort's modules on a given day."""
+
+    cells: tuple[ProgressCell, ...]
+    completed: int
+    reasons: tuple[RiskReason, ...]
+    """Quiz failed and overdue (inactivity depends on the time, not on the facts)."""
+
+
+#: Per process: by scope (followed modules, day), the derived lines by packed facts. Learners
+#: of a page come back at every view of it, and many share their facts: deriving 600 cells
+#: per view cost more than the rest of the page. Bounded; holds no names, only figures.
+_DERIVED: dict[tuple[Any, ...], dict[str, _Derived]] = {}
+_MAX_SCOPES = 64
+_MAX_DERIVED = 20_000
+
+
+def _scope(modules: Sequence[FollowedModule], now: datetime) -> tuple[Any, ...]:
+    """What derived lines depend on besides the facts: the day and what the lines show of
+    the followed modules (plain values: hashed and compared at C speed)."""
+    return (
+        now.date(),
+        tuple(
+            (m.id, m.section_count, m.has_quiz, m.has_practice, m.due_on, m.title) for m in modules
+        ),
+    )
+
+
+def _derived_lines(scope: tuple[Any, ...]) -> dict[str, _Derived]:
+    """The process's derived lines for a scope (created, or emptied when too big)."""
+    found = _DERIVED.get(scope)
+    if found is None:
+        if len(_DERIVED) >= _MAX_SCOPES:
+            _DERIVED.clear()
+        found = _DERIVED[scope] = {}
+    elif len(found) >= _MAX_DERIVED:
+        found.clear()
+    return found
+
+
+def _derive(modules: Sequence[FollowedModule], cells: str, now: datetime) -> _Derived:
+    """The cells, completed count and fact-based risk reasons of packed facts."""
+    facts = unpack_facts(modules, cells)
+    today = now.date()
+    line_cells = tuple(progress_cell(m, facts.get(m.id), today) for m in modules)
+    # Inactivity is added per view: here the learner counts as active right now.
+    reasons = risk_reasons(modules, facts, joined_at=now, now=now, last_seen=now)
+    return _Derived(line_cells, sum(1 for cell in line_cells if cell.completed), tuple(reasons))
 
 
 def _lines(
@@ -585,37 +700,42 @@ def _lines(
     now: datetime,
     inactive_days: int,
     everyone: bool,
+    scope: tuple[Any, ...],
 ) -> list[ProgressLine]:
     """The matrix lines of learner `rows` (user_id, name, email, joined_at): one query for
-    all their summary rows, from which their last activity is taken."""
-    module_ids = [m.id for m in modules]
+    their summaries (lms.learning.summary), from which their last activity is taken."""
     user_ids = None if everyone else [row.user_id for row in rows]
-    facts = _facts(session, cohort_id, user_ids, module_ids) if rows else {}
-    today = now.date()
-    # A module a learner never opened looks the same for everyone: one cell per module.
-    unopened = {m.id: progress_cell(m, None, today) for m in modules}
+    summaries = _summaries(session, cohort_id, user_ids) if rows else {}
+    derived = _derived_lines(scope)
+    module_keys = [str(m.id) for m in modules]
+    followed = set(module_keys)
+    empty = ("{}", "{}")
     lines = []
     for row in rows:
-        mine = facts.get(row.user_id, {})
+        cells, activity = summaries.get(row.user_id, empty)
+        line = derived.get(cells)
+        if line is None:
+            line = derived[cells] = _derive(modules, cells, now)
         joined_at = row.joined_at
-        # mine holds the followed modules only (the query reads no other).
-        last_seen = last_activity(mine.values(), joined_at)
-        learner = LearnerRow(row.user_id, row.name, row.email, joined_at, last_seen)
+        # rules.last_activity: the latest of joining and of any activity in the followed modules.
+        times = json.loads(activity)
+        if times.keys() <= followed:  # the usual case: every module opened is followed
+            latest = max(times.values(), default=None)
+        else:
+            latest = max((times[key] for key in module_keys if key in times), default=None)
+        last_seen = joined_at
+        if latest is not None:
+            last_seen = max(joined_at, datetime.fromtimestamp(latest, UTC))
+        reasons = list(line.reasons)
+        if is_inactive(last_seen, now, inactive_days):
+            reasons.insert(0, RiskReason(RiskKind.INACTIVE, days=(now - last_seen).days))
         lines.append(
             ProgressLine(
-                learner=learner,
-                cells=[
-                    progress_cell(m, mine[m.id], today) if m.id in mine else unopened[m.id]
-                    for m in modules
-                ],
-                reasons=risk_reasons(
-                    modules,
-                    mine,
-                    joined_at=joined_at,
-                    now=now,
-                    inactive_days=inactive_days,
-                    last_seen=last_seen,
-                ),
+                learner=LearnerRow(row.user_id, row.name, row.email, joined_at, last_seen),
+                cells=line.cells,
+                reasons=reasons,
+                modules_completed=line.completed,
+                cells_key=cells,
             )
         )
     return lines

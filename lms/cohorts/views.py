@@ -19,12 +19,13 @@ from flask import (
     abort,
     current_app,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import format_date, get_timezone
+from flask_babel import format_date, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
@@ -270,6 +271,17 @@ class MatrixRow(NamedTuple):
     activity: str
     completed: int
     cells: Markup
+    reasons_html: str = ""
+    """The reasons as escaped list items (the progress matrix's disclosure)."""
+
+
+class _WrittenLine(NamedTuple):
+    """What the pages write of a line's facts, in one language: its cells, and its reasons
+    that follow from the facts (quiz failed, overdue) translated, as text and list items."""
+
+    cells: Markup
+    reasons: tuple[str, ...]
+    reasons_html: str
 
 
 def _cell_writer() -> Callable[[dashboards.ProgressCell], str]:
@@ -320,35 +332,175 @@ def _cell_writer() -> Callable[[dashboards.ProgressCell], str]:
     return write
 
 
+#: Per process: by language and matrix scope (followed modules, day), the written lines of
+#: facts by their packed facts (ProgressLine.cells_key). Bounded; holds figures, no names.
+_WRITTEN: dict[tuple[object, ...], dict[str, _WrittenLine]] = {}
+_MAX_SCOPES = 64
+_MAX_WRITTEN = 20_000
+
+
+def _written_lines(matrix: dashboards.ProgressMatrix) -> dict[str, _WrittenLine]:
+    """The process's written lines for this matrix's scope in the page's language."""
+    key = (str(get_locale()), matrix.scope)
+    found = _WRITTEN.get(key)
+    if found is None:
+        if len(_WRITTEN) >= _MAX_SCOPES:
+            _WRITTEN.clear()
+        found = _WRITTEN[key] = {}
+    elif len(found) >= _MAX_WRITTEN:
+        found.clear()
+    return found
+
+
 def _matrix_rows(cohort_id: int, matrix: dashboards.ProgressMatrix) -> list[MatrixRow]:
     """The matrix lines as the pages write them, prepared in Python once.
 
     A page shows hundreds of cells: calling a macro, `url_for`, `gettext` or a
     date filter for each costs more than the rest of the page, so the words are
-    translated once, each distinct date, reason and cell written once, and the
-    learners' links share one prefix.
+    translated once, each distinct date and reason written once, what follows from a
+    learner's facts (cells, reasons) written once per process and kept by their packed
+    facts, and the learners' links share one prefix.
     """
-    write = _cell_writer()
+    written = _written_lines(matrix) if matrix.scope else {}
+    write: Callable[[dashboards.ProgressCell], str] | None = None
     reason = cache(wording.reason)  # learners share reasons: translate each one once
     dates = cache(lambda day: (day.isoformat(), format_date(day, "short")))
     zone = get_timezone() or UTC  # read once: to_user_timezone looks it up at every call
     prefix = url_for("cohorts.learner", cohort_id=cohort_id, user_id=0)[:-1]
+    inactive = rules.RiskKind.INACTIVE
     rows = []
     for line in matrix.lines:
         learner = line.learner
         activity_day, activity = dates(learner.last_activity_at.astimezone(zone).date())
+        found = written.get(line.cells_key) if line.cells_key else None
+        # Inactivity, when listed, comes first; the other reasons follow from the facts.
+        first = line.reasons[0] if line.reasons and line.reasons[0].kind == inactive else None
+        if found is None:
+            if write is None:
+                write = _cell_writer()
+            texts = tuple(reason(item) for item in line.reasons if item is not first)
+            found = _WrittenLine(
+                Markup("".join([write(cell) for cell in line.cells])),
+                texts,
+                "".join([f"<li>{escape(text)}</li>" for text in texts]),
+            )
+            if line.cells_key:
+                written[line.cells_key] = found
+        reasons = list(found.reasons)
+        reasons_html = found.reasons_html
+        if first is not None:
+            text = reason(first)
+            reasons.insert(0, text)
+            reasons_html = f"<li>{escape(text)}</li>{reasons_html}"
         rows.append(
             MatrixRow(
                 learner=learner,
                 url=f"{prefix}{learner.user_id}",
-                reasons=[reason(item) for item in line.reasons],
+                reasons=reasons,
                 activity_day=activity_day,
                 activity=activity,
                 completed=line.modules_completed,
-                cells=Markup("".join([write(cell) for cell in line.cells])),
+                cells=found.cells,
+                reasons_html=reasons_html,
             )
         )
     return rows
+
+
+class ModulePieces(NamedTuple):
+    """The progress matrix's module column headers and legend, written."""
+
+    heads: Markup
+    legend: Markup
+
+
+#: Per process: the module pieces by language and matrix scope. Bounded.
+_MODULE_PIECES: dict[tuple[object, ...], ModulePieces] = {}
+
+
+def _module_pieces(matrix: dashboards.ProgressMatrix) -> ModulePieces:
+    """The module headers and legend of the matrix (the macros of _matrix_modules.html), written
+    once per language and list of modules: 24 translated, dated pieces per page."""
+    key = (str(get_locale()), matrix.scope)
+    found = _MODULE_PIECES.get(key)
+    if found is None:
+        heads = get_template_attribute("cohorts/_matrix_modules.html", "module_heads")
+        legend = get_template_attribute("cohorts/_matrix_modules.html", "module_legend")
+        found = ModulePieces(Markup(heads(matrix.modules)), Markup(legend(matrix.modules)))
+        if len(_MODULE_PIECES) >= _MAX_SCOPES:
+            _MODULE_PIECES.clear()
+        if matrix.scope:
+            _MODULE_PIECES[key] = found
+    return found
+
+
+class PageChrome(NamedTuple):
+    """The parts of the progress page that depend on the cohort and the list query only."""
+
+    top: Markup
+    """Header and tabs, filters, actions, the table's description."""
+    sorts: Markup
+    """The sortable column headers."""
+
+
+#: Per process: the progress page's chrome by language, cohort (with what its header shows)
+#: and list query. Bounded.
+_CHROME: dict[tuple[object, ...], PageChrome] = {}
+_MAX_CHROME = 512
+
+
+def _progress_chrome(cohort: Cohort, query: rules.LearnerQuery, tab: str) -> PageChrome:
+    """The top and sortable headers of the progress page, written once per language, cohort
+    and query: about 40 translated words and 15 links, the same at every view."""
+    key = (
+        str(get_locale()),
+        cohort.id,
+        cohort.name,
+        cohort.organisation.name,
+        cohort.starts_on,
+        cohort.ends_on,
+        query,
+        tab,
+    )
+    found = _CHROME.get(key)
+    if found is None:
+        values = {"cohort": cohort, "query": query, "tab": tab}
+        found = PageChrome(
+            Markup(render_template("cohorts/_progress_top.html", **values)),
+            Markup(render_template("cohorts/_progress_sorts.html", **values)),
+        )
+        if len(_CHROME) >= _MAX_CHROME:
+            _CHROME.clear()
+        _CHROME[key] = found
+    return found
+
+
+def _matrix_body(rows: list[MatrixRow], modules: int) -> Markup:
+    """The rows of the progress matrix's table body, written in Python: a template loop
+    over 50 to 100 rows of several fields each cost more than the rest of the page.
+
+    Each line: the learner (link, e-mail, at-risk reasons in a disclosure), the last
+    activity, the modules completed out of `modules`, then the cells.
+    """
+    at_risk = escape(_("At risk"))
+    parts = []
+    for row in rows:
+        learner = row.learner
+        reasons = ""
+        if row.reasons:
+            reasons = (
+                f'<details class="risk-details"><summary><span class="risk-flag">{at_risk}'
+                f'</span> <span class="muted">({len(row.reasons)})</span></summary>'
+                f'<ul class="risk-reasons">{row.reasons_html}</ul></details>'
+            )
+        # The address is the escaped prefix and an id; the ISO day needs no escaping.
+        parts.append(
+            f'\n<tr><th scope="row"><a href="{row.url}">{escape(learner.name)}</a>'
+            f'<span class="cohort-email">{escape(learner.email)}</span>{reasons}</th>'
+            f'<td><time datetime="{row.activity_day}">{escape(row.activity)}</time></td>'
+            f'<td class="number">{row.completed} / {modules}</td>{row.cells}</tr>'
+        )
+    return Markup("".join(parts))
 
 
 @bp.get("/cohorts/<int:cohort_id>")
@@ -362,7 +514,9 @@ def progress(cohort_id: int) -> str:
         "cohorts/progress.html",
         cohort=cohort,
         matrix=matrix,
-        rows=_matrix_rows(cohort.id, matrix),
+        body=_matrix_body(_matrix_rows(cohort.id, matrix), len(matrix.modules)),
+        modules=_module_pieces(matrix),
+        chrome=_progress_chrome(cohort, query, "progress"),
         query=query,
         tab="progress",
     )

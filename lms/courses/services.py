@@ -45,6 +45,7 @@ from lms.courses.pages import (
     ThemeCard,
 )
 from lms.learning.progress import ACTIVITY_RESOLUTION, module_progress
+from lms.learning.summary import refresh_after_visit, refresh_learner_summary
 from lms.models import (
     Competency,
     EvidenceSource,
@@ -458,6 +459,8 @@ def _known_visit(
             )
         else:
             connection.execute(_MARK_ACTIVITY, {"progress_id": row.id, "at": now})
+        if last_activity_at is None or last_activity_at.date() != now.date():
+            refresh_learner_summary(session, [user_id])  # the summary keeps activity to the day
         last_activity_at = now
         _commit_keeping_loaded(session)
     status = ModuleStatus(
@@ -499,6 +502,7 @@ def _first_visit(
         progress.last_activity_at = utcnow()
     status = _status(progress, (sum(readings.values()), len(module.sections)))
     if session.new or session.dirty:
+        refresh_after_visit(session, progress)
         session.commit()
     return readings, status
 
@@ -535,6 +539,7 @@ def mark_section_read(
     if completed_now:
         _record_lesson_evidence(session, user_id, module, now)
     status = _status(progress, (read_count, len(sections)))
+    refresh_learner_summary(session, [user_id])
     session.commit()
     _previous, following = rules.neighbours([s.slug for s in sections], section_slug)
     items = _items(module.slug, sections, readings, bodies=False)

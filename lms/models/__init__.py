@@ -25,7 +25,7 @@ from lms.models.content import (
     Section,
     Theme,
 )
-from lms.models.learning import ModuleProgress, SectionProgress
+from lms.models.learning import LearnerSummary, ModuleProgress, SectionProgress
 from lms.models.organisation import Cohort, CohortMembership, CohortRole, Organisation
 from lms.models.practice import (
     PracticeAttachment,
@@ -64,6 +64,7 @@ __all__ = [
     "Evidence",
     "EvidenceSource",
     "IssueMode",
+    "LearnerSummary",
     "Module",
     "ModuleProgress",
     "Organisation",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base, UTCDateTime, utcnow
@@ -53,3 +53,33 @@ class ModuleProgress(Base):
 
     module: Mapped[Module] = relationship()
     last_section: Mapped[Section | None] = relationship()
+
+
+class LearnerSummary(Base):
+    """A learner's progress over every module, in one row (lms.learning.summary keeps it).
+
+    Written in the same transaction as the ModuleProgress rows it summarises, so a
+    cohort's dashboard reads one row per learner. `cells` packs each module's facts,
+    keyed by module id (a retired or added module leaves the others intact); the
+    dashboard derives completion and due dates from them with the current course.
+    """
+
+    __tablename__ = "learner_summary"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    cells: Mapped[str] = mapped_column(Text, default="{}")
+    """JSON, by module id: [sections read, reading completed (0/1), quiz attempts,
+    quiz failures, best quiz score in whole percent or null, quiz passed (0/1),
+    practice status] (lms.learning.summary.pack_cells)."""
+    activity: Mapped[str] = mapped_column(Text, default="{}")
+    """JSON, by module id: the module's last activity, in whole seconds since 1970 (UTC)."""
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """The latest activity in any module (None before any)."""
+    modules_started: Mapped[int] = mapped_column(Integer, default=0)
+    sections_read: Mapped[int] = mapped_column(Integer, default=0)
+    quizzes_passed: Mapped[int] = mapped_column(Integer, default=0)
+    quiz_failures: Mapped[int] = mapped_column(Integer, default=0)
+    practice_to_review: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -36,6 +36,7 @@ from lms.competency.services import NewEvidence, record_evidence
 from lms.content.rendering import render_markdown
 from lms.i18n import N_
 from lms.learning.progress import module_progress
+from lms.learning.summary import refresh_learner_summary
 from lms.models import (
     Competency,
     EvidenceSource,
@@ -489,6 +490,7 @@ def save_work(
             submission.submitted_at = now
         progress = module_progress(session, user_id, practice.module_id)
         progress.practice_status = str(submission.status)
+        refresh_learner_summary(session, [user_id])
         session.commit()
     except BaseException:
         session.rollback()
@@ -626,6 +628,7 @@ def record_review(
             for code in practice.competency_codes
         ],
     )
+    refresh_learner_summary(session, [submission.user_id])
     session.commit()
     return review
 

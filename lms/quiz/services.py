@@ -15,21 +15,25 @@ database has no row locks (SQLite serialises writers instead).
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, cast
 
 from markupsafe import Markup
-from sqlalchemy import case, func, insert, select
+from sqlalchemy import JSON, Dialect, Table, bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.types import TypeDecorator
 
 from lms.competency.services import NewEvidence, competency_ids, record_evidence
-from lms.content.cache import LiveQuestion, live_quiz
+from lms.content.cache import LiveQuestion, LiveQuiz, live_quiz
 from lms.content.urls import section_url
 from lms.learning.progress import ACTIVITY_RESOLUTION, module_progress
+from lms.learning.summary import refresh_learner_summary
 from lms.models import (
     Answer,
     Attempt,
@@ -49,6 +53,25 @@ QuizQuestion = Question | LiveQuestion
 
 #: How many invalid answers a refused API submission reports (a hostile body may hold many).
 MAX_REPORTED_FIELDS = 50
+
+
+class QuizSettings(Protocol):
+    """What submitting reads of a module: a Module row, or a live quiz's `QuizModule`."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def pass_mark(self) -> float: ...
+
+    @property
+    def max_attempts(self) -> int | None: ...
+
+    @property
+    def retake_wait_minutes(self) -> int: ...
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -83,6 +106,37 @@ def find_module(session: Session, slug: str, *, include_retired: bool = False) -
     if module is None or (module.retired_at is not None and not include_retired):
         return None
     return module
+
+
+@dataclass(frozen=True)
+class QuizModule:
+    """A live module's quiz settings, from this process's copy of the course."""
+
+    id: int
+    slug: str
+    pass_mark: float
+    max_attempts: int | None
+    retake_wait_minutes: int
+
+
+def find_quiz_module(session: Session, slug: str) -> QuizModule | None:
+    """The live (not retired) module with this slug, as submitting reads it: from this
+    process's copy of the course (lms.content.cache), so usually without a query. None
+    when `find_module` would find none."""
+    quiz = live_quiz(session, slug)
+    if quiz is None:
+        return None
+    return _quiz_module(quiz)
+
+
+def _quiz_module(quiz: LiveQuiz) -> QuizModule:
+    return QuizModule(
+        id=quiz.module_id,
+        slug=quiz.slug,
+        pass_mark=quiz.pass_mark,
+        max_attempts=quiz.max_attempts,
+        retake_wait_minutes=quiz.retake_wait_minutes,
+    )
 
 
 #: Questions prepared for grading, by content hash (a digest of the definition, set when
@@ -206,7 +260,9 @@ def _my_attempts(session: Session, user_id: int, module_id: int) -> list[Attempt
     )
 
 
-def _decision(attempts: Sequence[Attempt], module: Module, now: datetime) -> rules.RetakeDecision:
+def _decision(
+    attempts: Sequence[Attempt], module: QuizSettings, now: datetime
+) -> rules.RetakeDecision:
     submitted = [a.submitted_at for a in attempts if a.submitted_at is not None]
     return rules.retake_decision(
         attempts_started=len(attempts),
@@ -301,7 +357,7 @@ def start_attempt(
 
 
 def _new_attempt(
-    user_id: int, module: Module, idempotency_key: str, number: int, started_at: datetime
+    user_id: int, module: QuizSettings, idempotency_key: str, number: int, started_at: datetime
 ) -> Attempt:
     """An open attempt with its own shuffle seed and the module's pass mark as it is now."""
     return Attempt(
@@ -467,14 +523,25 @@ class GradedAnswer:
     correct: bool
 
 
-#: Called (attempt, module slug, answers) when an attempt has been graded, before anything
-#: is written; each returns a function that writes its own rows in the attempt's
-#: transaction (or None). Answers are written with one batched INSERT, so they are not
-#: objects of the session: other areas (the xAPI outbox) record what they need this way,
-#: their work done before the write transaction starts.
-ANSWER_HOOKS: list[
-    Callable[[Attempt, str, Sequence[GradedAnswer]], Callable[[Session], object] | None]
-] = []
+@dataclass(frozen=True)
+class GradedAttempt:
+    """A graded attempt about to be written: what the ANSWER_HOOKS receive."""
+
+    user_id: int
+    module_slug: str
+    started_at: datetime
+    submitted_at: datetime
+    score: float
+    passed: bool
+    answers: Sequence[GradedAnswer]
+
+
+#: Called with each attempt graded, before anything is written; each returns a function
+#: that writes its own rows in the attempt's transaction (or None). The attempt, its
+#: answers and the progress row are written with Core statements, not flushed objects:
+#: other areas (the xAPI outbox: `answered`, `passed` / `failed`) record what they need
+#: this way, their work done before the write transaction starts.
+ANSWER_HOOKS: list[Callable[[GradedAttempt], Callable[[Session], object] | None]] = []
 
 
 @dataclass(frozen=True)
@@ -519,6 +586,7 @@ class _Graded:
     results: list[grading.GradeResult]
     section_titles: Mapping[str, str]
     competency_ids: Mapping[str, int] | None = None  # code -> id, when already known
+    snapshots: Sequence[str] | None = None  # the questions' snapshots as JSON, when known
 
 
 def _questions_to_grade(session: Session, module_id: int) -> tuple[list[Question], dict[str, str]]:
@@ -545,9 +613,30 @@ class _QuizToGrade:
     section_titles: Mapping[str, str]
     prepared: Sequence[grading.PreparedQuestion]
     competency_ids: Mapping[str, int] | None
+    snapshots: Sequence[str] | None = None
 
 
-def _quiz_to_grade(session: Session, module: Module) -> _QuizToGrade:
+#: The answers' snapshots of a live quiz's questions, serialised once per copy of the quiz
+#: (lms.content.cache makes a new copy whenever the content changes): {id(quiz): (quiz,
+#: snapshots)}, the quiz kept so that its id is not reused. Bounded.
+_SNAPSHOTS: dict[int, tuple[LiveQuiz, tuple[str, ...]]] = {}
+_SNAPSHOTS_LIMIT = 256
+
+
+def _live_snapshots(quiz: LiveQuiz) -> tuple[str, ...]:
+    """The JSON of each question's snapshot (`_snapshot`), as the answers store it."""
+    found = _SNAPSHOTS.get(id(quiz))
+    if found is not None and found[0] is quiz:
+        return found[1]
+    titles = quiz.section_titles
+    snapshots = tuple(json.dumps(_snapshot(q, titles)) for q in quiz.questions)
+    if len(_SNAPSHOTS) >= _SNAPSHOTS_LIMIT:
+        _SNAPSHOTS.clear()
+    _SNAPSHOTS[id(quiz)] = (quiz, snapshots)
+    return snapshots
+
+
+def _quiz_to_grade(session: Session, module: QuizSettings) -> _QuizToGrade:
     """The module's current questions, from this process's copy of the course when the
     module is live (no query), else from the database (a retired module's open attempt)."""
     quiz = live_quiz(session, module.slug)
@@ -557,6 +646,7 @@ def _quiz_to_grade(session: Session, module: Module) -> _QuizToGrade:
             section_titles=quiz.section_titles,
             prepared=[q.prepared for q in quiz.questions],
             competency_ids=quiz.competency_ids,
+            snapshots=_live_snapshots(quiz),
         )
     questions, titles = _questions_to_grade(session, module.id)
     return _QuizToGrade(questions, titles, prepared_questions(questions), None)
@@ -568,6 +658,7 @@ def _grade(
     responses: Mapping[str, Any],
     prepared: Sequence[grading.PreparedQuestion] | None = None,
     competency_ids: Mapping[str, int] | None = None,
+    snapshots: Sequence[str] | None = None,
 ) -> _Graded:
     """Grade every current question (pure): before any write, so that the write
     transaction stays short."""
@@ -580,6 +671,7 @@ def _grade(
         results=[p.grade(r) for p, r in zip(prepared, answered, strict=True)],
         section_titles=section_titles,
         competency_ids=competency_ids,
+        snapshots=snapshots,
     )
 
 
@@ -599,10 +691,15 @@ def submit_attempt(
     """
     quiz = _quiz_to_grade(session, module)
     graded = _grade(
-        quiz.questions, quiz.section_titles, responses, quiz.prepared, quiz.competency_ids
+        quiz.questions,
+        quiz.section_titles,
+        responses,
+        quiz.prepared,
+        quiz.competency_ids,
+        quiz.snapshots,
     )
     try:
-        progress = _lock_progress(session, user_id, module.id)
+        progress = _lock_progress_row(session, user_id, module.id)
         attempt = _locked_attempt(session, user_id, module.id, attempt_id)
         if attempt.status == AttemptStatus.SUBMITTED:
             session.rollback()  # release the locks; nothing to record
@@ -663,7 +760,7 @@ def check_api_answers(
 def submit_new_attempt(
     session: Session,
     user_id: int,
-    module: Module,
+    module: QuizSettings,
     idempotency_key: str,
     answers: Mapping[str, Any],
     submitted_at: datetime,
@@ -688,14 +785,18 @@ def submit_new_attempt(
         session.rollback()
         raise InvalidAnswers(fields)
     graded = _grade(
-        quiz.questions, quiz.section_titles, answers, quiz.prepared, quiz.competency_ids
+        quiz.questions,
+        quiz.section_titles,
+        answers,
+        quiz.prepared,
+        quiz.competency_ids,
+        quiz.snapshots,
     )
     try:
-        progress = _lock_progress(session, user_id, module.id)
-        with session.no_autoflush:  # the progress row's activity is written later
-            started, last_submitted_at, existing_id = _attempt_counts(
-                session, user_id, module.id, idempotency_key
-            )
+        progress = _lock_progress_row(session, user_id, module.id)
+        started, last_submitted_at, existing_id = _attempt_counts(
+            session, user_id, module.id, idempotency_key
+        )
         if existing_id is not None:  # a retry, or an open attempt made with this key (rare)
             attempt = _locked_attempt(session, user_id, module.id, existing_id)
             if attempt.status == AttemptStatus.SUBMITTED:
@@ -712,8 +813,8 @@ def submit_new_attempt(
             if not decision.allowed:
                 session.rollback()
                 raise RetakeNotAllowed(decision)
+            # Not added to the session: _record inserts it (one statement, no flush).
             attempt = _new_attempt(user_id, module, idempotency_key, started + 1, submitted_at)
-            session.add(attempt)
         scores = _record(session, attempt, module, progress, graded, submitted_at)
         session.commit()
     except IntegrityError:
@@ -733,13 +834,11 @@ def _attempt_counts(
 ) -> tuple[int, datetime | None, int | None]:
     """How many attempts the learner started on the module, when they last submitted one,
     and the id of the attempt made with `key` (None if there is none), in one query."""
-    started, last_submitted_at, key_id = session.execute(
-        select(
-            func.count(Attempt.id),
-            func.max(Attempt.submitted_at),
-            func.max(case((Attempt.idempotency_key == key, Attempt.id))),
-        ).where(Attempt.user_id == user_id, Attempt.module_id == module_id)
-    ).one()
+    started, last_submitted_at, key_id = (
+        session.connection()
+        .execute(_ATTEMPT_COUNTS, {"c_user_id": user_id, "c_module_id": module_id, "c_key": key})
+        .one()
+    )
     return started, last_submitted_at, key_id
 
 
@@ -754,11 +853,126 @@ def _attempt_by_key(
     return session.scalar(query.execution_options(populate_existing=True))
 
 
+class _SerialisedJSON(TypeDecorator[str]):
+    """A JSON column's value already serialised with json.dumps: written as it is (the
+    JSON type's cast still applies on PostgreSQL)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
+_ATTEMPT = cast(Table, Attempt.__table__)
+_ANSWER = cast(Table, Answer.__table__)
+_PROGRESS = cast(Table, ModuleProgress.__table__)
+
+# The statements of a submission, built once: writing rows with Core statements costs a
+# fraction of flushing objects (the rows are not objects of the session; see _record).
+_ATTEMPT_COUNTS = select(
+    func.count(_ATTEMPT.c.id),
+    func.max(_ATTEMPT.c.submitted_at),
+    func.max(case((_ATTEMPT.c.idempotency_key == bindparam("c_key"), _ATTEMPT.c.id))),
+).where(
+    _ATTEMPT.c.user_id == bindparam("c_user_id"),
+    _ATTEMPT.c.module_id == bindparam("c_module_id"),
+)
+_INSERT_ATTEMPT = insert(_ATTEMPT).returning(_ATTEMPT.c.id)
+_SUBMIT_ATTEMPT = (
+    update(_ATTEMPT)
+    .where(_ATTEMPT.c.id == bindparam("attempt_id"))
+    .values(
+        status=bindparam("new_status"),
+        score=bindparam("new_score"),
+        passed=bindparam("new_passed"),
+        submitted_at=bindparam("new_submitted_at"),
+        draft=bindparam("new_draft"),
+    )
+)
+# RETURNING the position too: rows may come back in any order.
+_INSERT_ANSWERS = (
+    insert(_ANSWER)
+    .values(
+        attempt_id=bindparam("a_attempt_id"),
+        question_id=bindparam("a_question_id"),
+        question_key=bindparam("a_question_key"),
+        position=bindparam("a_position"),
+        snapshot=bindparam("a_snapshot", type_=_SerialisedJSON()),
+        response=bindparam("a_response"),
+        score=bindparam("a_score"),
+        correct=bindparam("a_correct"),
+        feedback=bindparam("a_feedback"),
+    )
+    .returning(_ANSWER.c.position, _ANSWER.c.id)
+)
+_LOCK_PROGRESS = (
+    select(
+        _PROGRESS.c.id,
+        _PROGRESS.c.quiz_attempts,
+        _PROGRESS.c.quiz_failures,
+        _PROGRESS.c.quiz_best_score,
+        _PROGRESS.c.quiz_passed_at,
+        _PROGRESS.c.last_activity_at,
+    )
+    .where(
+        _PROGRESS.c.user_id == bindparam("p_user_id"),
+        _PROGRESS.c.module_id == bindparam("p_module_id"),
+    )
+    .with_for_update()
+)
+_UPDATE_PROGRESS = (
+    update(_PROGRESS)
+    .where(_PROGRESS.c.id == bindparam("progress_id"))
+    .values(
+        quiz_attempts=bindparam("new_attempts"),
+        quiz_failures=bindparam("new_failures"),
+        quiz_best_score=bindparam("new_best_score"),
+        quiz_passed_at=bindparam("new_passed_at"),
+        last_activity_at=bindparam("new_activity_at"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class _LockedProgress:
+    """The learner's progress row for the module, as a submission reads it (locked)."""
+
+    id: int
+    summary: rules.QuizSummary
+    last_activity_at: datetime | None
+
+
+def _lock_progress_row(session: Session, user_id: int, module_id: int) -> _LockedProgress:
+    """The learner's progress row for the module (its quiz summary), locked until commit
+    (SELECT ... FOR UPDATE on PostgreSQL), created if missing: what `_lock_progress` does,
+    read as a plain row, the row as it is once locked. One statement when the row exists."""
+    params = {"p_user_id": user_id, "p_module_id": module_id}
+    session.flush()  # what the session holds is written first, as autoflush would
+    row = session.connection().execute(_LOCK_PROGRESS, params).first()
+    if row is None:
+        module_progress(session, user_id, module_id)  # creates it, safe under concurrency
+        session.flush()
+        row = session.connection().execute(_LOCK_PROGRESS, params).first()
+        assert row is not None
+    progress_id, attempts, failures, best_score, passed_at, last_activity_at = row
+    return _LockedProgress(
+        id=progress_id,
+        summary=rules.QuizSummary(
+            attempts=attempts or 0,
+            failures=failures or 0,
+            best_score=best_score,
+            passed_at=passed_at,
+        ),
+        last_activity_at=last_activity_at,
+    )
+
+
 def _record(
     session: Session,
     attempt: Attempt,
-    module: Module,
-    progress: ModuleProgress,
+    module: QuizSettings,
+    progress: _LockedProgress,
     graded: _Graded,
     submitted_at: datetime,
 ) -> AttemptScores:
@@ -766,58 +980,65 @@ def _record(
     snapshots (one batched INSERT), the hooks' rows, and the evidence with the profile
     update. Everything that can be computed is computed before the first write (on
     SQLite, the write lock is held from the first write to the commit). The caller commits.
+
+    `attempt`: a new one, not in the session (inserted here, its id and results set on
+    it), or the open one being submitted (updated here, the object expired). Written with
+    Core statements on the session's connection: no flush, no ORM execution events (the
+    flush listeners see none of these rows; the ANSWER_HOOKS record what they need).
     """
-    # No autoflush until the explicit flush below: a query here would otherwise write the
-    # pending changes and start the write transaction early.
-    with session.no_autoflush:
-        questions, results = graded.questions, graded.results
-        score = rules.attempt_score([result.score for result in results])
-        passed = rules.is_passed(score, attempt.pass_mark)
-        rows = [
-            {
-                "question_id": question.id,
-                "question_key": question.key,
-                "position": position,
-                "snapshot": _snapshot(question, graded.section_titles),
-                "response": response,
-                "score": result.score,
-                "correct": result.correct,
-                "feedback": [
-                    {"key": part.key, "correct": part.correct, "message": part.message}
-                    for part in result.parts
-                ],
-            }
-            for position, (question, response, result) in enumerate(
-                zip(questions, graded.responses, results, strict=True), start=1
-            )
-        ]
-        attempt.score, attempt.passed = score, passed
-        attempt.status = AttemptStatus.SUBMITTED
-        attempt.submitted_at = submitted_at
-        attempt.draft = {}
-        answers = [
+    questions, results = graded.questions, graded.results
+    score = rules.attempt_score([result.score for result in results])
+    passed = rules.is_passed(score, attempt.pass_mark)
+    snapshots = graded.snapshots
+    if snapshots is None:
+        snapshots = [json.dumps(_snapshot(q, graded.section_titles)) for q in questions]
+    rows = [
+        {
+            "a_question_id": question.id,
+            "a_question_key": question.key,
+            "a_position": position,
+            "a_snapshot": snapshot,
+            "a_response": response,
+            "a_score": result.score,
+            "a_correct": result.correct,
+            "a_feedback": [
+                {"key": part.key, "correct": part.correct, "message": part.message}
+                for part in result.parts
+            ],
+        }
+        for position, (question, snapshot, response, result) in enumerate(
+            zip(questions, snapshots, graded.responses, results, strict=True), start=1
+        )
+    ]
+    graded_attempt = GradedAttempt(
+        user_id=attempt.user_id,
+        module_slug=module.slug,
+        started_at=attempt.started_at or submitted_at,
+        submitted_at=submitted_at,
+        score=score,
+        passed=passed,
+        answers=[
             GradedAnswer(question.key, question.type, response, result.score, result.correct)
             for question, response, result in zip(questions, graded.responses, results, strict=True)
-        ]
-        writers = [hook(attempt, module.slug, answers) for hook in ANSWER_HOOKS]
-        codes = graded.competency_ids
-        if codes is None:
-            codes = competency_ids(
-                session,
-                (c["code"] for question in questions for c in question.competencies),
-            )
-        _update_progress(progress, score, passed, submitted_at)
+        ],
+    )
+    writers = [hook(graded_attempt) for hook in ANSWER_HOOKS]
+    codes = graded.competency_ids
+    if codes is None:
+        codes = competency_ids(
+            session,
+            (c["code"] for question in questions for c in question.competencies),
+        )
 
-    session.flush()  # the attempt's id; the unique constraints apply here
+    attempt_id = _write_attempt(session, attempt, score, passed, submitted_at)
+    _update_progress(session, progress, score, passed, submitted_at)
+    # The trainer's dashboard reads the learner's summary: same transaction, last progress change.
+    refresh_learner_summary(session, [attempt.user_id])
     for row in rows:
-        row["attempt_id"] = attempt.id
-    # RETURNING the position too: rows may come back in any order, and asking SQLAlchemy to
-    # sort them would make it insert one row per statement on SQLite.
+        row["a_attempt_id"] = attempt_id
     by_position = {
         position: answer_id
-        for position, answer_id in session.execute(
-            insert(Answer).returning(Answer.position, Answer.id), rows
-        )
+        for position, answer_id in session.connection().execute(_INSERT_ANSWERS, rows)
     }
     for write in writers:
         if write is not None:
@@ -842,7 +1063,7 @@ def _record(
         codes,
     )
     return AttemptScores(
-        id=attempt.id,
+        id=attempt_id,
         score=score,
         passed=passed,
         questions=[
@@ -855,6 +1076,53 @@ def _record(
             for question, result in zip(questions, results, strict=True)
         ],
     )
+
+
+def _write_attempt(
+    session: Session, attempt: Attempt, score: float, passed: bool, submitted_at: datetime
+) -> int:
+    """Insert the new attempt, or mark the open one submitted; its id. The unique
+    constraint on (user, module, idempotency key) applies here."""
+    if attempt.id is None:  # new: never added to the session
+        attempt.status = AttemptStatus.SUBMITTED
+        attempt.score, attempt.passed = score, passed
+        attempt.submitted_at = submitted_at
+        attempt.id = (
+            session.connection()
+            .execute(
+                _INSERT_ATTEMPT,
+                {
+                    "user_id": attempt.user_id,
+                    "module_id": attempt.module_id,
+                    "idempotency_key": attempt.idempotency_key,
+                    "number": attempt.number,
+                    "status": attempt.status,
+                    "seed": attempt.seed,
+                    "draft": attempt.draft,
+                    "started_at": attempt.started_at,
+                    "submitted_at": submitted_at,
+                    "score": score,
+                    "passed": passed,
+                    "pass_mark": attempt.pass_mark,
+                },
+            )
+            .scalar_one()
+        )
+        return attempt.id
+    session.connection().execute(
+        _SUBMIT_ATTEMPT,
+        {
+            "attempt_id": attempt.id,
+            "new_status": AttemptStatus.SUBMITTED,
+            "new_score": score,
+            "new_passed": passed,
+            "new_submitted_at": submitted_at,
+            "new_draft": {},
+        },
+    )
+    attempt_id = attempt.id
+    session.expire(attempt)
+    return attempt_id
 
 
 def attempt_scores(session: Session, outcome: SubmitOutcome) -> AttemptScores:
@@ -903,23 +1171,36 @@ def _snapshot(question: QuizQuestion, section_titles: Mapping[str, str]) -> dict
 
 
 def _update_progress(
-    progress: ModuleProgress, score: float, passed: bool, submitted_at: datetime
+    session: Session,
+    progress: _LockedProgress,
+    score: float,
+    passed: bool,
+    submitted_at: datetime,
 ) -> None:
+    """Update the learner's module progress after a graded attempt: the quiz summary and
+    the activity (to the minute, as `module_progress` does). The one place a submission
+    changes the progress row; an object of the row the session holds is expired."""
     summary = rules.summary_after_attempt(
-        rules.QuizSummary(
-            attempts=progress.quiz_attempts or 0,
-            failures=progress.quiz_failures or 0,
-            best_score=progress.quiz_best_score,
-            passed_at=progress.quiz_passed_at,
-        ),
-        score=score,
-        passed=passed,
-        submitted_at=submitted_at,
+        progress.summary, score=score, passed=passed, submitted_at=submitted_at
     )
-    progress.quiz_attempts = summary.attempts
-    progress.quiz_failures = summary.failures
-    progress.quiz_best_score = summary.best_score
-    progress.quiz_passed_at = summary.passed_at
+    now = utcnow()
+    activity = progress.last_activity_at
+    if activity is None or now - activity >= ACTIVITY_RESOLUTION:
+        activity = now
+    session.connection().execute(
+        _UPDATE_PROGRESS,
+        {
+            "progress_id": progress.id,
+            "new_attempts": summary.attempts,
+            "new_failures": summary.failures,
+            "new_best_score": summary.best_score,
+            "new_passed_at": summary.passed_at,
+            "new_activity_at": activity,
+        },
+    )
+    held = session.identity_map.get(identity_key(ModuleProgress, progress.id))
+    if held is not None:
+        session.expire(held)
 
 
 # --- results --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from sqlalchemy import event, select
 from lms.courses.services import mark_section_read
 from lms.extensions import db
 from lms.learning.progress import module_progress
+from lms.learning.summary import refresh_learner_summary
 from lms.models import (
     Cohort,
     CohortRole,
@@ -121,6 +122,8 @@ def set_progress(user: User, slug: str = "premier-module", **fields: Any) -> Mod
     row = module_progress(db.session(), user.id, module(slug).id)
     for name, value in fields.items():
         setattr(row, name, value)
+    # As the services do: the learner's summary follows their progress rows.
+    refresh_learner_summary(db.session(), [user.id])
     db.session.commit()
     return row
 

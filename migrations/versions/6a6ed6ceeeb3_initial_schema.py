@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a55e69586795
+Revision ID: 6a6ed6ceeeb3
 Revises: 
-Create Date: 2026-12-06 20:22:49.672586
+Create Date: 2026-12-06 23:15:48.706926
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a55e69586795'
+revision = '6a6ed6ceeeb3'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -277,6 +277,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_competency_state_competency_id'), ['competency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_competency_state_user_id'), ['user_id'], unique=False)
 
+    op.create_table('learner_summary',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('cells', sa.Text(), nullable=False),
+    sa.Column('activity', sa.Text(), nullable=False),
+    sa.Column('last_activity_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('modules_started', sa.Integer(), nullable=False),
+    sa.Column('sections_read', sa.Integer(), nullable=False),
+    sa.Column('quizzes_passed', sa.Integer(), nullable=False),
+    sa.Column('quiz_failures', sa.Integer(), nullable=False),
+    sa.Column('practice_to_review', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_learner_summary_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_learner_summary'))
+    )
     op.create_table('practice',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('module_id', sa.Integer(), nullable=False),
@@ -754,6 +768,7 @@ def downgrade():
 
     op.drop_table('question')
     op.drop_table('practice')
+    op.drop_table('learner_summary')
     with op.batch_alter_table('competency_state', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_competency_state_user_id'))
         batch_op.drop_index(batch_op.f('ix_competency_state_competency_id'))
