@@ -17,11 +17,14 @@ the application with gunicorn (2 sync workers, production configuration) on
 
 and, in the same run and with the same gunicorn settings, the minimal Flask
 app bench/hello_app.py. Each figure is also given as a share of the hello app's
-throughput. Before serving, it counts each page's SQL queries at two sizes (in
-process, with the Flask test client): they must not grow with the rows shown.
+throughput. The machine's speed drifts during a run, so every line is measured in
+--rounds rounds (3), hello again in each just before the pages; a page's share is
+the median over the rounds of its req/s over that round's hello. Before serving,
+it counts each page's SQL queries at two sizes (in process, with the Flask test
+client): they must not grow with the rows shown.
 
     PYTHONPATH=. .venv/bin/python -m bench.throughput [--database sqlite|postgresql|both]
-        [--duration 10] [--threads 2] [--connections 8] [--learners 10000]
+        [--duration 10] [--threads 2] [--connections 8] [--learners 10000] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +77,7 @@ from lms.quiz.services import live_questions
 APP = "lms:create_app()"
 HELLO = "bench.hello_app:app"
 #: Throughput targets, as shares of the hello app's throughput on SQLite (issue #8).
+HELLO_LINE = "hello"
 TARGETS = {"lesson page": 0.25, "quiz submission": 0.08, "cohort dashboard": 0.05}
 
 
@@ -88,6 +93,7 @@ class Settings:
     big_cohort: int = 1_000
     sessions: int = 20
     tokens: int = 200
+    rounds: int = 3
 
 
 @dataclass(frozen=True)
@@ -126,15 +132,37 @@ class QueryCount:
 
 @dataclass(frozen=True)
 class EngineRun:
-    """The results on one database."""
+    """The results on one database: every round's wrk result per line ("hello" and each page).
+
+    The machine's speed drifts while a benchmark runs (other work on the host, CPU
+    frequency), so the hello app is measured again in each round just before the pages, and
+    a page's share is the median over the rounds of its throughput over that round's hello.
+    """
 
     engine: str
-    hello: WrkResult
-    scenarios: list[Scenario]
+    rounds: list[dict[str, WrkResult]]
     queries: list[QueryCount]
     attempts_stored: int
     tracebacks: int
     schema_gaps: list[str]
+
+    def share(self, name: str) -> float:
+        """The median over the rounds of this line's req/s over the same round's hello."""
+        return statistics.median(r[name].rps / r[HELLO_LINE].rps for r in self.rounds)
+
+    def result(self, name: str) -> WrkResult:
+        """The round that gave the median share (for hello: the median req/s)."""
+        key = (
+            (lambda r: r[name].rps)
+            if name == HELLO_LINE
+            else (lambda r: r[name].rps / r[HELLO_LINE].rps)
+        )
+        ordered = sorted(self.rounds, key=key)
+        return ordered[(len(ordered) - 1) // 2][name]
+
+    def completed(self, name: str) -> int:
+        """Requests wrk completed on this line over every round."""
+        return sum(r[name].requests for r in self.rounds)
 
 
 def answers_for(definitions: list[dict[str, Any]], seed: int = 7) -> dict[str, Any]:
@@ -374,24 +402,28 @@ def run_engine(engine: str, settings: Settings) -> EngineRun:
             db.session.remove()
             db.engine.dispose()
 
-        say(f"{engine}: hello app, {settings.duration:.0f} s")
-        with gunicorn(HELLO, env) as hello_server:
+        rounds: list[dict[str, WrkResult]] = []
+        # Both servers stay up for every round; the one not measured is idle.
+        with (
+            gunicorn(HELLO, env) as hello_server,
+            gunicorn(APP, env, ready_path="/healthz") as server,
+        ):
             warm_up(hello_server, [WrkRequest("/")] * 4)
-            hello = _wrk(hello_server, [WrkRequest("/")], settings)
-
-        measured = []
-        with gunicorn(APP, env, ready_path="/healthz") as server:
-            for scenario in scenarios_for(server, fixture):
-                say(f"{engine}: {scenario.name}, {settings.duration:.0f} s")
-                warm_up(server, scenario.requests)
-                result = _wrk(server, scenario.requests, settings)
-                measured.append(Scenario(scenario.name, scenario.requests, result))
+            scenarios = scenarios_for(server, fixture)
+            for number in range(1, settings.rounds + 1):
+                say(f"{engine}: round {number} of {settings.rounds}: hello app")
+                measured = {HELLO_LINE: _wrk(hello_server, [WrkRequest("/")], settings)}
+                for scenario in scenarios:
+                    say(f"{engine}: round {number}: {scenario.name}, {settings.duration:.0f} s")
+                    warm_up(server, scenario.requests)
+                    measured[scenario.name] = _wrk(server, scenario.requests, settings)
+                rounds.append(measured)
             tracebacks = server.tracebacks()
         with app.app_context():
             stored = (db.session.scalar(select(func.count(Attempt.id))) or 0) - attempts_before
             db.session.remove()
             db.engine.dispose()
-        return EngineRun(engine_name(url), hello, measured, queries, stored, tracebacks, gaps)
+        return EngineRun(engine_name(url), rounds, queries, stored, tracebacks, gaps)
 
 
 def _wrk(server: Server, requests: list[WrkRequest], settings: Settings) -> WrkResult:
@@ -406,25 +438,24 @@ def _wrk(server: Server, requests: list[WrkRequest], settings: Settings) -> WrkR
 
 def print_results(runs: list[EngineRun], settings: Settings) -> None:
     """The throughput table (every engine side by side) and the query-count table."""
-    reference = next((run.hello.rps for run in runs if run.engine == "sqlite"), runs[0].hello.rps)
     rows: list[list[Any]] = []
-    for name in ["hello (minimal Flask)", *TARGETS]:
-        row: list[Any] = [name]
+    for name in [HELLO_LINE, *TARGETS]:
+        row: list[Any] = ["hello (minimal Flask)" if name == HELLO_LINE else name]
         for run in runs:
-            result = run.hello if name.startswith("hello") else _result(run, name)
+            result = run.result(name)
             row += [
                 result.rps,
                 result.p50_ms,
                 result.p99_ms,
                 result.non_2xx_3xx + result.socket_errors,
             ]
-            row.append(f"{result.rps / run.hello.rps:.1%}")
+            row.append(f"{run.share(name):.1%}")
         target = TARGETS.get(name)
         if target is None:
             row += ["", ""]
         else:
             sqlite = next((r for r in runs if r.engine == "sqlite"), None)
-            share = _result(sqlite, name).rps / reference if sqlite else None
+            share = sqlite.share(name) if sqlite else None
             row += [
                 f">= {target:.0%}",
                 "-" if share is None else ("yes" if share >= target else "NO"),
@@ -437,15 +468,16 @@ def print_results(runs: list[EngineRun], settings: Settings) -> None:
     headers += ["target", "met"]
     notes = [
         f"gunicorn 2 sync workers on 127.0.0.1; wrk {settings.threads} threads, "
-        f"{settings.connections} connections, {settings.duration:.0f} s per line",
+        f"{settings.connections} connections, {settings.duration:.0f} s per line and round",
+        f"{settings.rounds} rounds, hello measured again in each: req/s and latencies of the "
+        "round with the median share, share = median over rounds of page / hello",
         f"data: {settings.learners:,} learners in {settings.cohorts} cohorts "
         f"(dashboard: page of 50 of the {settings.big_cohort:,}-learner cohort)",
         "errors: non-2xx/3xx responses plus connect/timeout socket errors reported by wrk",
     ]
     for run in runs:
-        quiz = _result(run, "quiz submission")
         notes.append(
-            f"{run.engine}: wrk completed {quiz.requests:,} quiz submissions, "
+            f"{run.engine}: wrk completed {run.completed('quiz submission'):,} quiz submissions, "
             f"{run.attempts_stored:,} attempts stored (warm-ups included); "
             f"server tracebacks logged: {run.tracebacks}"
         )
@@ -492,12 +524,6 @@ def schema_note(engine: str, gaps: list[str]) -> str:
     )
 
 
-def _result(run: EngineRun, name: str) -> WrkResult:
-    scenario = next(s for s in run.scenarios if s.name == name)
-    assert scenario.result is not None
-    return scenario.result
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options shared with `python -m bench`."""
     parser.add_argument(
@@ -509,6 +535,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--learners", type=int, default=Settings.learners)
     parser.add_argument("--cohorts", type=int, default=Settings.cohorts)
+    parser.add_argument(
+        "--rounds", type=int, default=Settings.rounds, help="measure every line this many times"
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -519,6 +548,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         connections=args.connections,
         learners=args.learners,
         cohorts=args.cohorts,
+        rounds=max(1, args.rounds),
         big_cohort=min(Settings.big_cohort, args.learners // 2),  # --quick: smaller
     )
 
