@@ -23,9 +23,11 @@ def resume_section(
 ) -> str | None:
     """The section a learner should open to carry on reading a module.
 
-    The last section visited when there is one (it may have been retired since:
-    then it no longer counts), otherwise the first unread section, otherwise the
-    first section. None for a module without sections.
+    `last_visited` is the section the learner opened last for the first time: their
+    furthest point (going back to re-read an earlier section does not move it). That
+    section when there is one (it may have been retired since: then it no longer
+    counts), otherwise the first unread section, otherwise the first section. None for
+    a module without sections.
     """
     if not section_slugs:
         return None

@@ -408,11 +408,6 @@ _VISIT_QUERY = (
         ModuleProgress.module_id == bindparam("module_id"),
     )
 )
-_MOVE_RESUME_POINT = (
-    update(ModuleProgress)
-    .where(ModuleProgress.id == bindparam("progress_id"))
-    .values(last_section_id=bindparam("to_section"), last_activity_at=bindparam("at"))
-)
 _MARK_ACTIVITY = (
     update(ModuleProgress)
     .where(ModuleProgress.id == bindparam("progress_id"))
@@ -429,9 +424,9 @@ def _known_visit(
 ) -> tuple[dict[int, bool], ModuleStatus] | None:
     """The visit of a learner who already has the module's row and has seen this section.
 
-    One query reads the progress row with the learner's section rows; then only the resume
-    point and the activity minute may change, written with one UPDATE. None otherwise
-    (the caller creates the rows).
+    One query reads the progress row with the learner's section rows; then only the minute
+    of activity may change (one UPDATE, at most once a minute). None otherwise: a first
+    visit of the section (the caller creates its row and moves the resume point there).
     """
     connection = session.connection()
     rows = connection.execute(
@@ -444,21 +439,16 @@ def _known_visit(
     row = rows[0]
     now = utcnow()
     last_activity_at = row.last_activity_at
-    if row.last_section_id != current.id or (
-        last_activity_at is None or now - last_activity_at >= ACTIVITY_RESOLUTION
-    ):
+    # Coming back to a section seen before does not move the resume point (the learner's
+    # furthest point: see rules.resume_section), so such a visit only writes the minute of
+    # activity, at most once a minute.
+    if last_activity_at is None or now - last_activity_at >= ACTIVITY_RESOLUTION:
         if connection.dialect.name == "postgresql":
-            # Where to resume and the minute of activity are worth no disk flush: should the
-            # server crash, losing the last of these moves costs nothing (the learner's
-            # reading, attempts and evidence commit durably as always).
+            # The minute of activity is worth no disk flush: should the server crash, losing
+            # the last of these costs nothing (the learner's reading, attempts and evidence
+            # commit durably as always).
             connection.execute(_NO_DISK_FLUSH)
-        if row.last_section_id != current.id:
-            # Moving to another section is activity to the second ("continue" follows it).
-            connection.execute(
-                _MOVE_RESUME_POINT, {"progress_id": row.id, "to_section": current.id, "at": now}
-            )
-        else:
-            connection.execute(_MARK_ACTIVITY, {"progress_id": row.id, "at": now})
+        connection.execute(_MARK_ACTIVITY, {"progress_id": row.id, "at": now})
         if last_activity_at is None or last_activity_at.date() != now.date():
             refresh_learner_summary(session, [user_id])  # the summary keeps activity to the day
         last_activity_at = now

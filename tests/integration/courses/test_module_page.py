@@ -67,6 +67,14 @@ def test_start_then_resume_at_the_last_section_visited(learner, client):
     assert start_button(html) == ("Resume", "/modules/premier-module/sections/details")
 
 
+def test_going_back_to_an_earlier_section_keeps_the_resume_point(learner, client):
+    client.get("/modules/premier-module/sections/introduction")
+    client.get("/modules/premier-module/sections/details")
+    client.get("/modules/premier-module/sections/introduction")  # a look back
+    html = client.get("/modules/premier-module").get_data(as_text=True)
+    assert start_button(html) == ("Resume", "/modules/premier-module/sections/details")
+
+
 def test_resume_without_a_visit_goes_to_the_first_unread_section(learner, client):
     read(client, "premier-module", "introduction")
     row = progress_row(learner, "premier-module")

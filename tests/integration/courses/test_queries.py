@@ -61,3 +61,17 @@ def test_page_queries_do_not_grow_with_the_course(learner, client):
     large = query_counts(client, learner, "modele-au-service-de-quoi", "trois-piliers")
     assert large == small
     assert max(large.values()) <= MAX_QUERIES, large
+
+
+def test_a_section_seen_before_is_a_pure_read(learner, client):
+    for section in ("introduction", "details"):
+        client.get(f"/modules/premier-module/sections/{section}")  # first visits: rows created
+    for section in ("introduction", "details", "introduction"):
+        statements: list[str] = []
+        with counting(statements):
+            page = client.get(f"/modules/premier-module/sections/{section}")
+        assert page.status_code == 200
+        writes = [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]
+        # Within the minute of the last activity, coming back writes nothing: the user's row
+        # and the learner's progress are read, nothing else.
+        assert writes == [] and len(statements) == 2, statements
