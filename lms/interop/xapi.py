@@ -1,17 +1,19 @@
 """xAPI 1.0.3 statements for learning events: pure builders, plain values in, JSON out.
 
-Each builder returns a complete statement with a client-generated `id` (uuid4), so sending
-it again can never duplicate it in a Learning Record Store. The actor is an *account*
-(`homePage` = the site, `name` = an opaque id derived from the user id with a keyed hash):
-no e-mail address or name leaves the application. Verbs are ADL's, except `earned`
-(ADL has none for credentials; the xAPI registry's is used). Activity ids are the absolute
-URLs of the course pages (docs/interop.md lists them).
+Each builder returns a complete statement with a client-generated `id` (a time-ordered
+UUID, version 7), so sending it again can never duplicate it in a Learning Record Store.
+The actor is an *account* (`homePage` = the site, `name` = an opaque id derived from the
+user id with a keyed hash): no e-mail address or name leaves the application. Verbs are
+ADL's, except `earned` (ADL has none for credentials; the xAPI registry's is used).
+Activity ids are the absolute URLs of the course pages (docs/interop.md lists them).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -50,6 +52,20 @@ INTERACTION_TYPES: Mapping[str, str] = {
     "ordering": "sequencing",
     "matching": "matching",
 }
+
+
+def new_statement_id(now_ms: int | None = None) -> str:
+    """A new statement id: a UUID version 7 (RFC 9562), its first 48 bits the time in ms.
+
+    Random (version 4) ids land anywhere in the outbox's primary key index, so each of a
+    quiz submission's statements rewrote a different page of it; ids that grow with time
+    are appended at its end. The 74 other bits are random, so ids stay unguessable.
+    """
+    millis = int(time.time() * 1000) if now_ms is None else now_ms
+    value = (millis & (2**48 - 1)) << 80 | int.from_bytes(os.urandom(10), "big")
+    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 9562 variant
+    return str(uuid.UUID(int=value))
 
 
 @lru_cache(maxsize=4096)  # a submission makes a dozen statements for the same learner
@@ -135,7 +151,7 @@ def _statement(
     if instructor_id is not None:
         context["instructor"] = site.actor(instructor_id)
     statement: dict[str, Any] = {
-        "id": statement_id or str(uuid.uuid4()),
+        "id": statement_id or new_statement_id(),
         "actor": site.actor(user_id),
         "verb": _verb(verb),
         "object": activity,

@@ -28,10 +28,11 @@ class Attempt(Base):
     """
 
     __tablename__ = "attempt"
+    # Its index also serves the lookups by user (user_id leads it).
     __table_args__ = (UniqueConstraint("user_id", "module_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     module_id: Mapped[int] = mapped_column(ForeignKey("module.id"), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(100))
     number: Mapped[int] = mapped_column(Integer)  # 1 for the learner's first attempt, ...
@@ -57,13 +58,13 @@ class Answer(Base):
     """The learner's response to one question, graded, with the question as it was answered."""
 
     __tablename__ = "answer"
+    # Its index serves the lookups by attempt. No index on question_id: nothing reads answers
+    # by question, and a submission's answers to 12 questions would rewrite 12 of its pages.
     __table_args__ = (UniqueConstraint("attempt_id", "question_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(
-        ForeignKey("attempt.id", ondelete="CASCADE"), index=True
-    )
-    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
     question_key: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(Integer)
     # The question's definition and rendered texts at answer time: later edits change nothing.

@@ -27,7 +27,7 @@ def test_the_actor_is_an_opaque_stable_account_never_an_email():
 
 def test_section_completed():
     statement = xapi.section_completed(SITE, 7, "au-service", "introduction", "Introduction", WHEN)
-    assert uuid.UUID(statement["id"]).version == 4
+    assert uuid.UUID(statement["id"]).version == 7
     assert statement["verb"] == {
         "id": "http://adlnet.gov/expapi/verbs/completed",
         "display": {"en-US": "completed"},
@@ -113,3 +113,12 @@ def test_response_text_formats():
     assert xapi.response_text(66.5) == "66.5"
     assert xapi.response_text(None) is None
     assert xapi.duration(WHEN, WHEN + timedelta(hours=1, seconds=2)) == "PT1H2S"
+
+
+def test_statement_ids_are_uuid7_growing_with_time_and_unguessable():
+    earlier = [xapi.new_statement_id(now_ms=1_700_000_000_000) for _ in range(50)]
+    later = xapi.new_statement_id(now_ms=1_700_000_000_001)
+    assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in earlier)
+    assert len(set(earlier)) == 50  # the same millisecond: the random bits differ
+    assert max(earlier) < later  # ids sort by time, as text too
+    assert uuid.UUID(later).int >> 80 == 1_700_000_000_001

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6a6ed6ceeeb3
+Revision ID: b525a5a5afb3
 Revises: 
-Create Date: 2026-12-06 23:15:48.706926
+Create Date: 2026-12-06 23:36:17.690861
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '6a6ed6ceeeb3'
+revision = 'b525a5a5afb3'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -184,7 +184,6 @@ def upgrade():
     )
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attempt_module_id'), ['module_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_attempt_user_id'), ['user_id'], unique=False)
 
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -396,10 +395,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_answer')),
     sa.UniqueConstraint('attempt_id', 'question_key', name=op.f('uq_answer_attempt_id_question_key'))
     )
-    with op.batch_alter_table('answer', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_answer_attempt_id'), ['attempt_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_answer_question_id'), ['question_id'], unique=False)
-
     op.create_table('certificate',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('public_id', sa.String(length=40), nullable=False),
@@ -747,10 +742,6 @@ def downgrade():
         batch_op.drop_index('ix_certificate_org_current')
 
     op.drop_table('certificate')
-    with op.batch_alter_table('answer', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_answer_question_id'))
-        batch_op.drop_index(batch_op.f('ix_answer_attempt_id'))
-
     op.drop_table('answer')
     with op.batch_alter_table('xapi_statement', schema=None) as batch_op:
         batch_op.drop_index('ix_xapi_statement_user_time')
@@ -793,7 +784,6 @@ def downgrade():
 
     op.drop_table('audit_event')
     with op.batch_alter_table('attempt', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_attempt_user_id'))
         batch_op.drop_index(batch_op.f('ix_attempt_module_id'))
 
     op.drop_table('attempt')
