@@ -27,12 +27,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from lms.cohorts.rules import percent
+from lms.learning.progress import SUMMARIES_TO_REFRESH
 from lms.models import LearnerSummary, ModuleProgress
 from lms.models.base import utcnow
 
@@ -112,6 +113,7 @@ def refresh_learner_summary(session: Session, user_ids: Iterable[int]) -> None:
     ids = sorted(set(user_ids))
     if not ids:
         return
+    session.info.get(SUMMARIES_TO_REFRESH, set()).difference_update(ids)
     session.flush()
     current = _locked(session, ids)
     missing = [user_id for user_id in ids if user_id not in current]
@@ -167,6 +169,16 @@ def _insert_empty(session: Session, ids: list[int]) -> None:
     else:
         statement = sqlite_insert(LearnerSummary).values(rows)
     session.execute(statement.on_conflict_do_nothing(index_elements=["user_id"]))
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_marked_summaries(session: Session) -> None:
+    """Refresh, before any commit, the summaries `module_progress` marked (a module opened
+    by starting its quiz or its practical work, or the first activity of a day) that the
+    use case did not refresh itself."""
+    marked = session.info.pop(SUMMARIES_TO_REFRESH, None)
+    if marked:
+        refresh_learner_summary(session, marked)
 
 
 def refresh_after_visit(session: Session, progress: ModuleProgress) -> None:

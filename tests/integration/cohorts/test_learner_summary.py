@@ -133,3 +133,16 @@ def test_a_learner_without_summary_shows_as_not_started(course, client, auth):
     auth.login(world.trainer.email)
     page = client.get(f"/cohorts/{world.cohort.id}").get_data(as_text=True)
     assert "cell-empty" in page and ana.email in page
+
+
+def test_a_module_opened_by_starting_its_quiz_shows_in_the_summary(course, app):
+    from lms.quiz.services import start_attempt
+
+    world = make_world(learners=1)
+    (ana,) = world.learners
+    first = module()
+    start_attempt(db.session(), ana.id, first, "start-only", utcnow())
+    db.session.commit()
+    assert str(first.id) in _cells(ana)  # no submission yet: the module shows as opened
+    assert db.session.get(LearnerSummary, ana.id).last_activity_at is not None
+    _rebuilt_equals_maintained()
