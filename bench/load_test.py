@@ -17,7 +17,8 @@ Afterwards it checks, on the database: no 5xx; every learner has exactly the two
 attempts they submitted (no loss, no duplicate, none left open) with every
 answer; every section read; and every stored profile equals a full rebuild from
 the evidence (CompetencyState rows before and after
-lms.competency.services.rebuild_profiles). HTTP is the standard library's
+lms.competency.services.rebuild_profiles); and every learner's progress summary (the
+cohort dashboard's) equals one recomputed from their progress rows. HTTP is the standard library's
 http.client; every request has a timeout and the whole run a deadline.
 
     PYTHONPATH=. .venv/bin/python -m bench.load_test [--database sqlite|postgresql|both]
@@ -61,11 +62,13 @@ from bench.quiz_submit import MODULE, some_response
 from lms.competency.services import PROFILE_COLUMNS, rebuild_profiles
 from lms.content.urls import module_url, section_url
 from lms.extensions import db
+from lms.learning.summary import refresh_learner_summary
 from lms.models import (
     Answer,
     Attempt,
     AttemptStatus,
     CompetencyState,
+    LearnerSummary,
     Module,
     Organisation,
     Section,
@@ -485,6 +488,20 @@ def check_database(
                 differing == 0,
             )
         )
+        maintained = _summaries(user_ids)
+        refresh_learner_summary(session, user_ids)
+        session.flush()
+        recomputed = _summaries(user_ids)
+        session.rollback()
+        same = sum(1 for key in recomputed if maintained.get(key) == recomputed[key])
+        checks.append(
+            (
+                "progress summaries equal to a recomputation",
+                f"{len(recomputed)}",
+                f"{same}",
+                same == len(recomputed) == len(user_ids),
+            )
+        )
         finished = sum(1 for o in outcomes if o.done)
         checks.append(
             ("learners who finished", f"{len(outcomes)}", f"{finished}", finished == len(outcomes))
@@ -492,6 +509,25 @@ def check_database(
         db.session.remove()
         db.engine.dispose()
     return checks
+
+
+def _summaries(user_ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    """The learners' progress summaries, without their write time."""
+    db.session.expire_all()
+    rows = db.session.scalars(select(LearnerSummary).where(LearnerSummary.user_id.in_(user_ids)))
+    return {
+        row.user_id: (
+            row.cells,
+            row.activity,
+            row.last_activity_at,
+            row.modules_started,
+            row.sections_read,
+            row.quizzes_passed,
+            row.quiz_failures,
+            row.practice_to_review,
+        )
+        for row in rows
+    }
 
 
 def _states(user_ids: list[int]) -> dict[tuple[int, int], tuple[Any, ...]]:
