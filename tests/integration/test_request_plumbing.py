@@ -99,3 +99,23 @@ def test_a_view_own_security_header_is_kept_and_the_others_added(app):
     names = [name for name, _value in response.headers.items()]
     for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
         assert names.count(header) == 1
+
+
+def test_the_blueprints_the_limiter_skips_declare_no_limit(app):
+    """The limiter skips reading pages outright (lms.extensions.UNLIMITED_BLUEPRINTS): none
+    of their routes may carry a limit it would then ignore."""
+    from lms.extensions import UNLIMITED_BLUEPRINTS
+
+    # Flask-Limiter marks every view it wraps with a limit with this attribute.
+    LIMITED_VIEW_MARK = "__wrapper-limiter-instance"
+
+    skipped = {
+        endpoint: view
+        for endpoint, view in app.view_functions.items()
+        if endpoint.split(".")[0] in UNLIMITED_BLUEPRINTS
+    }
+    assert skipped  # the reading pages are there
+    # How a limited view looks (the sign-in form; tests/integration/test_auth.py hits its limit).
+    assert hasattr(app.view_functions["auth.login"], LIMITED_VIEW_MARK)
+    for endpoint, view in skipped.items():
+        assert not hasattr(view, LIMITED_VIEW_MARK), endpoint
