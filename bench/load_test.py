@@ -62,7 +62,7 @@ from bench.quiz_submit import MODULE, some_response
 from lms.competency.services import PROFILE_COLUMNS, rebuild_profiles
 from lms.content.urls import module_url, section_url
 from lms.extensions import db
-from lms.learning.summary import refresh_learner_summary
+from lms.learning.summary import SUMMARY_FACTS, refresh_learner_summary
 from lms.models import (
     Answer,
     Attempt,
@@ -515,19 +515,7 @@ def _summaries(user_ids: list[int]) -> dict[int, tuple[Any, ...]]:
     """The learners' progress summaries, without their write time."""
     db.session.expire_all()
     rows = db.session.scalars(select(LearnerSummary).where(LearnerSummary.user_id.in_(user_ids)))
-    return {
-        row.user_id: (
-            row.cells,
-            row.activity,
-            row.last_activity_at,
-            row.modules_started,
-            row.sections_read,
-            row.quizzes_passed,
-            row.quiz_failures,
-            row.practice_to_review,
-        )
-        for row in rows
-    }
+    return {row.user_id: tuple(getattr(row, name) for name in SUMMARY_FACTS) for row in rows}
 
 
 def _states(user_ids: list[int]) -> dict[tuple[int, int], tuple[Any, ...]]:

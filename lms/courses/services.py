@@ -45,7 +45,7 @@ from lms.courses.pages import (
     ThemeCard,
 )
 from lms.learning.progress import ACTIVITY_RESOLUTION, module_progress
-from lms.learning.summary import refresh_after_visit, refresh_learner_summary
+from lms.learning.summary import refresh_learner_summary
 from lms.models import (
     Competency,
     EvidenceSource,
@@ -492,7 +492,7 @@ def _first_visit(
         progress.last_activity_at = utcnow()
     status = _status(progress, (sum(readings.values()), len(module.sections)))
     if session.new or session.dirty:
-        refresh_after_visit(session, progress)
+        session.commit()  # module_progress marked the summary if the visit changes it
         session.commit()
     return readings, status
 

@@ -5,11 +5,15 @@ ModuleProgress rows and deriving each cell per request cost more than the rest
 of the page. So every service that changes a learner's ModuleProgress rows calls
 `refresh_learner_summary` before it commits, in the same transaction:
 
-* reading (lms.courses.services.mark_section_read; a lesson visit through
-  `refresh_after_visit`, which writes only on a module's first visit or a new day:
-  the summary keeps activity to the day, so browsing lessons does not write it);
+* reading (lms.courses.services.mark_section_read);
 * quizzes (lms.quiz.services, after the attempt's progress update);
 * practical work (lms.practice.services: saved, submitted, reviewed).
+
+Any other use case that opens a module or is a learner's first activity of the day
+goes through `lms.learning.progress.module_progress`, which marks the learner: the
+marked summaries are refreshed before the session commits (a lesson visit, a quiz
+started). The summary keeps activity to the day, so browsing lessons writes it at
+most once a day.
 
 The summary holds the facts, not what they mean for a cohort: completion, due
 dates and risk are derived by the dashboard with the current course, so a content
@@ -24,10 +28,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -86,7 +89,8 @@ def summary_values(rows: list[Any]) -> dict[str, Any]:
     }
 
 
-_COLUMNS = (
+#: The facts a summary holds (every column but user_id and updated_at).
+SUMMARY_FACTS = (
     "cells",
     "activity",
     "last_activity_at",
@@ -141,7 +145,7 @@ def refresh_learner_summary(session: Session, user_ids: Iterable[int]) -> None:
     for user_id in ids:
         values = summary_values(progress.get(user_id, []))
         old = current[user_id]
-        if any(values[name] != old[name] for name in _COLUMNS):
+        if any(values[name] != old[name] for name in SUMMARY_FACTS):
             changes.append({"user_id": user_id, "updated_at": now, **values})
     if changes:
         session.execute(update(LearnerSummary), changes)
@@ -149,7 +153,7 @@ def refresh_learner_summary(session: Session, user_ids: Iterable[int]) -> None:
 
 def _locked(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
     """The current summaries of these learners, locked until the transaction ends."""
-    columns = [getattr(LearnerSummary, name) for name in _COLUMNS]
+    columns = [getattr(LearnerSummary, name) for name in SUMMARY_FACTS]
     rows = session.execute(
         select(LearnerSummary.user_id, *columns)
         .where(LearnerSummary.user_id.in_(ids))
@@ -179,27 +183,6 @@ def _refresh_marked_summaries(session: Session) -> None:
     marked = session.info.pop(SUMMARIES_TO_REFRESH, None)
     if marked:
         refresh_learner_summary(session, marked)
-
-
-def refresh_after_visit(session: Session, progress: ModuleProgress) -> None:
-    """Refresh the learner's summary if a lesson visit changed what it shows.
-
-    A visit changes the module's last section and activity only. The summary is
-    refreshed on the module's first visit (the module shows as opened) and on the
-    first activity of a new day (UTC): activity is kept to the day in the summary,
-    so a learner browsing lessons writes it at most once a day per module.
-    """
-    state = inspect(progress)
-    section = state.attrs.last_section_id.history
-    activity = state.attrs.last_activity_at.history
-    first_visit = bool(section.added) and list(section.deleted) in ([], [None])
-    new_day = False
-    if activity.added and activity.deleted:
-        old: datetime | None = activity.deleted[0]
-        new: datetime | None = activity.added[0]
-        new_day = old is None or new is None or old.date() != new.date()
-    if first_visit or new_day:
-        refresh_learner_summary(session, [progress.user_id])
 
 
 def rebuild_learner_summaries(session: Session, batch: int = REBUILD_BATCH) -> int:

@@ -10,7 +10,11 @@ from sqlalchemy import select, update
 
 from lms.courses.services import open_section
 from lms.extensions import db
-from lms.learning.summary import rebuild_learner_summaries, refresh_learner_summary
+from lms.learning.summary import (
+    SUMMARY_FACTS,
+    rebuild_learner_summaries,
+    refresh_learner_summary,
+)
 from lms.models import LearnerSummary, ModuleProgress, ReviewDecision
 from lms.models.base import utcnow
 from lms.practice.services import record_review
@@ -24,22 +28,11 @@ from tests.integration.cohorts.helpers import (
     take_quiz,
 )
 
-_FACTS = (
-    "cells",
-    "activity",
-    "last_activity_at",
-    "modules_started",
-    "sections_read",
-    "quizzes_passed",
-    "quiz_failures",
-    "practice_to_review",
-)
-
 
 def _summaries() -> dict[int, tuple]:
     db.session.expire_all()
     return {
-        row.user_id: tuple(getattr(row, name) for name in _FACTS)
+        row.user_id: tuple(getattr(row, name) for name in SUMMARY_FACTS)
         for row in db.session.scalars(select(LearnerSummary))
     }
 
