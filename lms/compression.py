@@ -23,10 +23,15 @@ def init_app(app: Flask) -> None:
     # Registered after Flask-Compress, so it runs before it (after_request runs in reverse).
     @app.after_request
     def buffer_static_files(response: Response) -> Response:
-        if request.endpoint == "static" and response.is_streamed and response.status_code == 200:
+        if request.endpoint == "static" and response.is_streamed:
             stream = response.response
             try:
-                body = b"".join(cast(Iterable[bytes], stream))  # send_file streams bytes
+                # A 304 keeps the file it will not send: close it unread.
+                body = (
+                    b""
+                    if response.status_code == 304
+                    else b"".join(cast(Iterable[bytes], stream))  # send_file streams bytes
+                )
             finally:
                 getattr(stream, "close", lambda: None)()
             response.direct_passthrough = False

@@ -35,3 +35,11 @@ def test_api_json_is_compressed(client):
     response = client.get("/api/v1/openapi.json", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(response.get_data()).startswith(b"{")
+
+
+def test_a_static_file_revalidated_by_the_browser_is_a_bare_304(client):
+    first = client.get("/static/favicon.svg")
+    assert first.status_code == 200 and first.get_data()
+    again = client.get("/static/favicon.svg", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.get_data() == b""  # and the file it would have sent is closed, not leaked
