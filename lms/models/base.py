@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+
+from lms.models.sqlite_writers import QueuedWriterConnection, queued_database
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -71,3 +74,16 @@ def _sqlite_enforces_foreign_keys(dbapi_connection: object, connection_record: o
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "do_connect")
+def _queue_sqlite_writers(
+    dialect: Any, connection_record: object, cargs: list[Any], cparams: dict[str, Any]
+) -> None:
+    """A SQLite file's write transactions wait their turn in a queue (lms.models.sqlite_writers)
+    instead of polling SQLite's lock."""
+    if dialect.name != "sqlite" or dialect.driver != "pysqlite":
+        return
+    database = cargs[0] if cargs else cparams.get("database")
+    if queued_database(database, bool(cparams.get("uri"))):
+        cparams.setdefault("factory", QueuedWriterConnection)
