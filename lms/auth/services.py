@@ -10,13 +10,14 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from typing import cast
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.auth.user_loading import USER_COLUMNS, attach_user
 from lms.extensions import db
 from lms.models import ApiToken, Cohort, CohortMembership, CohortRole, Organisation, Role, User
 from lms.models.base import utcnow
@@ -249,32 +250,37 @@ def user_for_api_token(token: str, now: datetime | None = None) -> User | None:
     """The active user owning this unrevoked, unexpired token; notes when it was used."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    found = db.session.execute(_token_query(), {"token_hash": _hash_token(token)}).first()
+    session = db.session()
+    found = (
+        session.connection().execute(_TOKEN_AND_USER, {"token_hash": _hash_token(token)}).first()
+    )
     now = now or utcnow()
     if found is None:
         return None
-    token_id, revoked_at, expires_at, last_used_at, user = found
+    token_id, revoked_at, expires_at, last_used_at = found[:4]
+    user = attach_user(session, found[4:])
     if revoked_at is not None or not user.active:
         return None
     if expires_at is not None and expires_at <= now:
         return None
     # Write at most once a minute: a busy client must not turn reads into writes.
     if last_used_at is None or now - last_used_at > timedelta(minutes=1):
-        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-        db.session.commit()
+        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+        session.commit()
     return user
 
 
-@cache
-def _token_query() -> Select[int, datetime | None, datetime | None, datetime | None, User]:
-    """What checking a token reads, and its user, by the token's hash: built once (every
-    API request runs it), on first use (the mappers are configured by then). The token's
-    columns only: loading it as an object costs more."""
-    return (
-        select(ApiToken.id, ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at, User)
-        .join(ApiToken.user)
-        .where(ApiToken.token_hash == bindparam("token_hash"))
+# What checking a token reads, and its user, by the token's hash: one Core statement built
+# once (every API request runs it); the user is made from its columns (lms.auth.user_loading).
+_TOKEN = cast(Table, ApiToken.__table__)
+_USER = cast(Table, User.__table__)
+_TOKEN_AND_USER = (
+    select(
+        _TOKEN.c.id, _TOKEN.c.revoked_at, _TOKEN.c.expires_at, _TOKEN.c.last_used_at, *USER_COLUMNS
     )
+    .select_from(_TOKEN.join(_USER, _USER.c.id == _TOKEN.c.user_id))
+    .where(_TOKEN.c.token_hash == bindparam("token_hash"))
+)
 
 
 def revoke_api_token(user: User, token_id: int) -> bool:

@@ -10,6 +10,9 @@ requests), so deactivating an account or changing a role takes effect at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -17,9 +20,9 @@ from lms.models import User
 
 _COLUMNS = inspect(User).column_attrs
 _KEYS = tuple(attribute.key for attribute in _COLUMNS)
-_USER_ROW = select(*(attribute.expression for attribute in _COLUMNS)).where(
-    User.__table__.c.id == bindparam("user_id")
-)
+#: Every column of a user, in the order `attach_user` reads them (for other queries too).
+USER_COLUMNS = tuple(attribute.expression for attribute in _COLUMNS)
+_USER_ROW = select(*USER_COLUMNS).where(User.__table__.c.id == bindparam("user_id"))
 
 
 def load_user(session: Session, user_id: int) -> User | None:
@@ -30,10 +33,22 @@ def load_user(session: Session, user_id: int) -> User | None:
     row = session.connection().execute(_USER_ROW, {"user_id": user_id}).one_or_none()
     if row is None:
         return None
+    return attach_user(session, row)
+
+
+def attach_user(session: Session, values: Sequence[Any]) -> User:
+    """The user whose `USER_COLUMNS` values these are, attached to `session` as though the
+    ORM had loaded it (the instance the session already holds, if any)."""
+    identity = session.identity_map.get((User, (values[_ID],), None))
+    if isinstance(identity, User):
+        return identity
     user: User = inspect(User).class_manager.new_instance()
-    for key, value in zip(_KEYS, row, strict=True):
+    for key, value in zip(_KEYS, values, strict=True):
         setattr(user, key, value)
     # As loaded by a query: no pending change, an identity; the session adopts it as is.
     make_transient_to_detached(user)
     session.add(user)
     return user
+
+
+_ID = _KEYS.index("id")

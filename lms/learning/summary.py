@@ -28,9 +28,11 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import event, select, update
+from sqlalchemy import Table, bindparam, event, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -47,45 +49,65 @@ REBUILD_BATCH = 500
 TO_REVIEW = "submitted"
 
 
-def pack_cells(rows: Iterable[Any]) -> str:
-    """The `cells` column for a learner's ModuleProgress rows (any objects with their fields).
+def module_cell(row: Any) -> list[Any]:
+    """One module's cell of the `cells` column, from its ModuleProgress row (or any object
+    with its fields): [sections read, reading completed (0/1), quiz attempts, quiz
+    failures, best quiz score in whole percent or None, quiz passed (0/1), practice status]."""
+    return [
+        row.sections_completed or 0,
+        1 if row.reading_completed_at is not None else 0,
+        row.quiz_attempts or 0,
+        row.quiz_failures or 0,
+        percent(row.quiz_best_score),
+        1 if row.quiz_passed_at is not None else 0,
+        row.practice_status or "none",
+    ]
 
-    JSON keyed by module id, sorted, without spaces: equal facts give equal strings,
-    which the dashboard uses as a cache key for the written cells.
-    """
-    cells = {
-        str(row.module_id): [
-            row.sections_completed or 0,
-            1 if row.reading_completed_at is not None else 0,
-            row.quiz_attempts or 0,
-            row.quiz_failures or 0,
-            percent(row.quiz_best_score),
-            1 if row.quiz_passed_at is not None else 0,
-            row.practice_status or "none",
-        ]
-        for row in rows
-    }
-    return json.dumps(cells, sort_keys=True, separators=(",", ":"))
+
+def _packed(mapping: dict[str, Any]) -> str:
+    # Sorted, without spaces: equal facts give equal strings, which the dashboard uses
+    # as a cache key for the written cells.
+    return json.dumps(mapping, sort_keys=True, separators=(",", ":"))
+
+
+def pack_cells(rows: Iterable[Any]) -> str:
+    """The `cells` column for a learner's ModuleProgress rows: `module_cell` of each,
+    keyed by module id."""
+    return _packed({str(row.module_id): module_cell(row) for row in rows})
 
 
 def pack_activity(rows: Iterable[Any]) -> str:
     """The `activity` column: each module's last activity, in whole seconds (UTC)."""
-    activity = {str(row.module_id): int(row.last_activity_at.timestamp()) for row in rows}
-    return json.dumps(activity, sort_keys=True, separators=(",", ":"))
+    return _packed({str(row.module_id): int(row.last_activity_at.timestamp()) for row in rows})
 
 
 def summary_values(rows: list[Any]) -> dict[str, Any]:
     """Every column of a learner's summary but `user_id` and `updated_at`, from their rows."""
     times = [row.last_activity_at for row in rows if row.last_activity_at is not None]
+    return _values(
+        {str(row.module_id): module_cell(row) for row in rows},
+        {
+            str(row.module_id): int(row.last_activity_at.timestamp())
+            for row in rows
+            if row.last_activity_at is not None
+        },
+        max(times) if times else None,
+    )
+
+
+def _values(
+    cells: dict[str, list[Any]], activity: dict[str, int], last_activity_at: datetime | None
+) -> dict[str, Any]:
+    """The summary's columns from its cells (the totals are sums over them)."""
     return {
-        "cells": pack_cells(rows),
-        "activity": pack_activity(row for row in rows if row.last_activity_at is not None),
-        "last_activity_at": max(times) if times else None,
-        "modules_started": len(rows),
-        "sections_read": sum(row.sections_completed or 0 for row in rows),
-        "quizzes_passed": sum(1 for row in rows if row.quiz_passed_at is not None),
-        "quiz_failures": sum(row.quiz_failures or 0 for row in rows),
-        "practice_to_review": sum(1 for row in rows if row.practice_status == TO_REVIEW),
+        "cells": _packed(cells),
+        "activity": _packed(activity),
+        "last_activity_at": last_activity_at,
+        "modules_started": len(cells),
+        "sections_read": sum(cell[0] for cell in cells.values()),
+        "quizzes_passed": sum(cell[5] for cell in cells.values()),
+        "quiz_failures": sum(cell[3] for cell in cells.values()),
+        "practice_to_review": sum(1 for cell in cells.values() if cell[6] == TO_REVIEW),
     }
 
 
@@ -149,6 +171,75 @@ def refresh_learner_summary(session: Session, user_ids: Iterable[int]) -> None:
             changes.append({"user_id": user_id, "updated_at": now, **values})
     if changes:
         session.execute(update(LearnerSummary), changes)
+
+
+_SUMMARY = cast(Table, LearnerSummary.__table__)
+# A quiz submission's statements, built once (a hot path): see update_module_in_summary.
+_LOCK_SUMMARY = (
+    select(*(_SUMMARY.c[name] for name in SUMMARY_FACTS))
+    .where(_SUMMARY.c.user_id == bindparam("s_user_id"))
+    .with_for_update()
+)
+_UPDATE_SUMMARY = (
+    update(_SUMMARY)
+    .where(_SUMMARY.c.user_id == bindparam("s_user_id"))
+    .values({name: bindparam(f"new_{name}") for name in (*SUMMARY_FACTS, "updated_at")})
+)
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    """A ModuleProgress row's facts, as `update_module_in_summary` reads them."""
+
+    module_id: int
+    sections_completed: int | None
+    reading_completed_at: datetime | None
+    quiz_attempts: int | None
+    quiz_failures: int | None
+    quiz_best_score: float | None
+    quiz_passed_at: datetime | None
+    practice_status: str | None
+    last_activity_at: datetime | None
+
+
+def update_module_in_summary(session: Session, user_id: int, row: Any) -> None:
+    """After a change to one of the learner's ModuleProgress rows (`row`: its new values,
+    any object with its fields), update their summary from what it holds: that module's
+    cell and activity, and the totals. Two statements, without reading the learner's
+    other rows (a quiz submission's path); the caller commits.
+
+    The other modules' cells are as the summary holds them, kept in the same transaction
+    as their rows. Their activity is as last refreshed (to the day, like the lesson
+    visits that change it). A learner marked by `module_progress`, or without a summary
+    yet, gets a full `refresh_learner_summary` instead.
+    """
+    marked = session.info.get(SUMMARIES_TO_REFRESH)
+    connection = session.connection()
+    current = None
+    if not marked or user_id not in marked:
+        current = connection.execute(_LOCK_SUMMARY, {"s_user_id": user_id}).first()
+    if current is None:
+        refresh_learner_summary(session, [user_id])
+        return
+    old = dict(zip(SUMMARY_FACTS, current, strict=True))
+    key = str(row.module_id)
+    cells = json.loads(old["cells"])
+    cells[key] = module_cell(row)
+    activity = json.loads(old["activity"])
+    last = old["last_activity_at"]
+    if row.last_activity_at is not None:
+        activity[key] = int(row.last_activity_at.timestamp())
+        last = row.last_activity_at if last is None else max(last, row.last_activity_at)
+    values = _values(cells, activity, last)
+    if any(values[name] != old[name] for name in SUMMARY_FACTS):
+        connection.execute(
+            _UPDATE_SUMMARY,
+            {
+                "s_user_id": user_id,
+                "new_updated_at": utcnow(),
+                **{f"new_{name}": values[name] for name in SUMMARY_FACTS},
+            },
+        )
 
 
 def _locked(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:

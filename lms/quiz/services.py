@@ -33,7 +33,7 @@ from lms.competency.services import NewEvidence, competency_ids, record_evidence
 from lms.content.cache import LiveQuestion, LiveQuiz, live_quiz
 from lms.content.urls import section_url
 from lms.learning.progress import ACTIVITY_RESOLUTION, module_progress
-from lms.learning.summary import refresh_learner_summary
+from lms.learning.summary import ModuleFacts, update_module_in_summary
 from lms.models import (
     Answer,
     Attempt,
@@ -914,6 +914,9 @@ _LOCK_PROGRESS = (
         _PROGRESS.c.quiz_best_score,
         _PROGRESS.c.quiz_passed_at,
         _PROGRESS.c.last_activity_at,
+        _PROGRESS.c.sections_completed,
+        _PROGRESS.c.reading_completed_at,
+        _PROGRESS.c.practice_status,
     )
     .where(
         _PROGRESS.c.user_id == bindparam("p_user_id"),
@@ -939,8 +942,13 @@ class _LockedProgress:
     """The learner's progress row for the module, as a submission reads it (locked)."""
 
     id: int
+    module_id: int
     summary: rules.QuizSummary
     last_activity_at: datetime | None
+    # The rest of the row, for the learner's summary (lms.learning.summary).
+    sections_completed: int | None
+    reading_completed_at: datetime | None
+    practice_status: str | None
 
 
 def _lock_progress_row(session: Session, user_id: int, module_id: int) -> _LockedProgress:
@@ -955,16 +963,19 @@ def _lock_progress_row(session: Session, user_id: int, module_id: int) -> _Locke
         session.flush()
         row = session.connection().execute(_LOCK_PROGRESS, params).first()
         assert row is not None
-    progress_id, attempts, failures, best_score, passed_at, last_activity_at = row
     return _LockedProgress(
-        id=progress_id,
+        id=row.id,
+        module_id=module_id,
         summary=rules.QuizSummary(
-            attempts=attempts or 0,
-            failures=failures or 0,
-            best_score=best_score,
-            passed_at=passed_at,
+            attempts=row.quiz_attempts or 0,
+            failures=row.quiz_failures or 0,
+            best_score=row.quiz_best_score,
+            passed_at=row.quiz_passed_at,
         ),
-        last_activity_at=last_activity_at,
+        last_activity_at=row.last_activity_at,
+        sections_completed=row.sections_completed,
+        reading_completed_at=row.reading_completed_at,
+        practice_status=row.practice_status,
     )
 
 
@@ -1031,9 +1042,9 @@ def _record(
         )
 
     attempt_id = _write_attempt(session, attempt, score, passed, submitted_at)
-    _update_progress(session, progress, score, passed, submitted_at)
+    facts = _update_progress(session, progress, score, passed, submitted_at)
     # The trainer's dashboard reads the learner's summary: same transaction, last progress change.
-    refresh_learner_summary(session, [attempt.user_id])
+    update_module_in_summary(session, attempt.user_id, facts)
     for row in rows:
         row["a_attempt_id"] = attempt_id
     by_position = {
@@ -1176,10 +1187,11 @@ def _update_progress(
     score: float,
     passed: bool,
     submitted_at: datetime,
-) -> None:
+) -> ModuleFacts:
     """Update the learner's module progress after a graded attempt: the quiz summary and
     the activity (to the minute, as `module_progress` does). The one place a submission
-    changes the progress row; an object of the row the session holds is expired."""
+    changes the progress row; an object of the row the session holds is expired.
+    Returns the row's new facts."""
     summary = rules.summary_after_attempt(
         progress.summary, score=score, passed=passed, submitted_at=submitted_at
     )
@@ -1201,6 +1213,17 @@ def _update_progress(
     held = session.identity_map.get(identity_key(ModuleProgress, progress.id))
     if held is not None:
         session.expire(held)
+    return ModuleFacts(
+        module_id=progress.module_id,
+        sections_completed=progress.sections_completed,
+        reading_completed_at=progress.reading_completed_at,
+        quiz_attempts=summary.attempts,
+        quiz_failures=summary.failures,
+        quiz_best_score=summary.best_score,
+        quiz_passed_at=summary.passed_at,
+        practice_status=progress.practice_status,
+        last_activity_at=activity,
+    )
 
 
 # --- results --------------------------------------------------------------------------------

@@ -79,6 +79,35 @@ def test_a_quiz_submission_updates_the_summary(course, app):
     _rebuilt_equals_maintained()
 
 
+def test_a_retake_updates_its_module_in_the_summary_without_reading_the_others(course, app):
+    """From the learner's second submission on, the quiz updates its module's cell and the
+    totals from the summary itself: two statements on the summary, no progress rows
+    read; the other modules' cells stay as they were, and a rebuild gives the same."""
+    world = make_world(learners=1)
+    (ana,) = world.learners
+    first, second = module(), module("second-module")
+    read_all(ana, "second-module")
+    submit_work(ana)
+    take_quiz(ana, right=False)  # the module's first attempt: a full refresh
+    other_cell = _cells(ana)[str(second.id)]
+    with count_queries() as statements:
+        take_quiz(ana, right=True, at=utcnow() + timedelta(hours=1))
+    summary_statements = [s for s in statements if "learner_summary" in s]
+    assert len(summary_statements) == 2
+    progress_reads = [
+        s for s in statements if s.lstrip().startswith("SELECT") and "FROM module_progress" in s
+    ]
+    # Only the submitted module's row (locked by the submission), not all the learner's.
+    assert progress_reads and all("module_progress.module_id = " in s for s in progress_reads)
+    cells = _cells(ana)
+    assert cells[str(first.id)][2:7] == [2, 1, 100, 1, "submitted"]
+    assert cells[str(second.id)] == other_cell == [len(second.sections), 1, 0, 0, None, 0, "none"]
+    summary = db.session.get(LearnerSummary, ana.id, populate_existing=True)
+    assert (summary.modules_started, summary.quizzes_passed, summary.quiz_failures) == (2, 1, 1)
+    assert (summary.sections_read, summary.practice_to_review) == (len(second.sections), 1)
+    _rebuilt_equals_maintained()
+
+
 def test_a_lesson_visit_writes_the_summary_once_a_day(course, app):
     world = make_world(learners=1)
     (ana,) = world.learners
