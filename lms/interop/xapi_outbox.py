@@ -17,12 +17,13 @@ exists exactly when its event does. Services need not know about xAPI at all.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import Table, event, insert, inspect
+from sqlalchemy import Table, bindparam, event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from lms.certification import urls as certificate_urls
@@ -42,7 +43,7 @@ from lms.models import (
     SectionProgress,
     XapiStatement,
 )
-from lms.models.base import utcnow
+from lms.models.base import SerialisedJSON, utcnow
 from lms.quiz import services as quiz_services
 
 
@@ -56,7 +57,9 @@ def register() -> None:
 
 #: The outbox table, for the quiz hook's batched INSERT (a Core statement built once).
 _XAPI_TABLE = cast(Table, XapiStatement.__table__)
-_INSERT_STATEMENTS = insert(_XAPI_TABLE)
+_INSERT_STATEMENTS = insert(_XAPI_TABLE).values(
+    statement=bindparam("statement_json", type_=SerialisedJSON())
+)
 
 
 def answer_statements(attempt: quiz_services.GradedAttempt) -> Callable[[Session], object] | None:
@@ -97,7 +100,7 @@ def answer_statements(attempt: quiz_services.GradedAttempt) -> Callable[[Session
             "id": statement["id"],
             "user_id": user_id,
             "verb": verb,
-            "statement": statement,
+            "statement_json": json.dumps(statement),  # before the write transaction
             "occurred_at": when,
             "created_at": created_at,
             "sent_at": None,

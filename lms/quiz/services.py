@@ -23,11 +23,10 @@ from datetime import datetime
 from typing import Any, Protocol, cast
 
 from markupsafe import Markup
-from sqlalchemy import JSON, Dialect, Table, bindparam, case, func, insert, select, update
+from sqlalchemy import Table, bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
-from sqlalchemy.types import TypeDecorator
 
 from lms.competency.services import NewEvidence, competency_ids, record_evidence
 from lms.content.cache import LiveQuestion, LiveQuiz, live_quiz
@@ -44,7 +43,7 @@ from lms.models import (
     Question,
     Section,
 )
-from lms.models.base import utcnow
+from lms.models.base import SerialisedJSON, utcnow
 from lms.quiz import grading, rules
 from lms.quiz.forms import InputProblem, field_name, sanitise_draft
 
@@ -853,17 +852,6 @@ def _attempt_by_key(
     return session.scalar(query.execution_options(populate_existing=True))
 
 
-class _SerialisedJSON(TypeDecorator[str]):
-    """A JSON column's value already serialised with json.dumps: written as it is (the
-    JSON type's cast still applies on PostgreSQL)."""
-
-    impl = JSON
-    cache_ok = True
-
-    def bind_processor(self, dialect: Dialect) -> None:
-        return None
-
-
 _ATTEMPT = cast(Table, Attempt.__table__)
 _ANSWER = cast(Table, Answer.__table__)
 _PROGRESS = cast(Table, ModuleProgress.__table__)
@@ -898,11 +886,11 @@ _INSERT_ANSWERS = (
         question_id=bindparam("a_question_id"),
         question_key=bindparam("a_question_key"),
         position=bindparam("a_position"),
-        snapshot=bindparam("a_snapshot", type_=_SerialisedJSON()),
-        response=bindparam("a_response"),
+        snapshot=bindparam("a_snapshot", type_=SerialisedJSON()),
+        response=bindparam("a_response", type_=SerialisedJSON()),
         score=bindparam("a_score"),
         correct=bindparam("a_correct"),
-        feedback=bindparam("a_feedback"),
+        feedback=bindparam("a_feedback", type_=SerialisedJSON()),
     )
     .returning(_ANSWER.c.position, _ANSWER.c.id)
 )
@@ -1009,13 +997,16 @@ def _record(
             "a_question_key": question.key,
             "a_position": position,
             "a_snapshot": snapshot,
-            "a_response": response,
+            # Serialised here, before the write transaction, not while it holds the lock.
+            "a_response": json.dumps(response),
             "a_score": result.score,
             "a_correct": result.correct,
-            "a_feedback": [
-                {"key": part.key, "correct": part.correct, "message": part.message}
-                for part in result.parts
-            ],
+            "a_feedback": json.dumps(
+                [
+                    {"key": part.key, "correct": part.correct, "message": part.message}
+                    for part in result.parts
+                ]
+            ),
         }
         for position, (question, snapshot, response, result) in enumerate(
             zip(questions, snapshots, graded.responses, results, strict=True), start=1
