@@ -34,7 +34,7 @@ from lms.models.practice import (
     ReviewDecision,
     SubmissionStatus,
 )
-from lms.models.quiz import Answer, Attempt, AttemptStatus
+from lms.models.quiz import Answer, Attempt, AttemptStatus, QuestionSnapshot
 from lms.models.workspace import (
     Workspace,
     WorkspaceChange,
@@ -76,6 +76,7 @@ __all__ = [
     "ProgrammeModule",
     "ProgrammeRequirement",
     "Question",
+    "QuestionSnapshot",
     "RenewalBasis",
     "ReviewDecision",
     "Role",

@@ -35,7 +35,10 @@ class Evidence(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    competency_id: Mapped[int] = mapped_column(ForeignKey("competency.id"), index=True)
+    # No index of its own: every read filters by learner first (ix_evidence_user_competency),
+    # and competencies are retired, never deleted; each submission would otherwise write one
+    # page of it per competency assessed.
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competency.id"))
     source: Mapped[EvidenceSource] = mapped_column(
         Enum(EvidenceSource, native_enum=False, length=20, validate_strings=True)
     )

@@ -54,6 +54,24 @@ class Attempt(Base):
     )
 
 
+class QuestionSnapshot(Base):
+    """A question as learners answered it: its definition, rendered texts, competencies and
+    section at that time, stored once for every answer that shares it.
+
+    Answers point to it instead of each holding a copy (2.6 KB a question: 31 KB for a
+    12-question submission). Never updated: an edited question gets a new snapshot.
+    """
+
+    __tablename__ = "question_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # sha256 of `snapshot` as serialised when first written (lms.quiz.services); the same
+    # snapshot is looked up by it. Not unique: two first submissions at once may each
+    # store a copy, and either serves.
+    digest: Mapped[str] = mapped_column(String(64), index=True)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class Answer(Base):
     """The learner's response to one question, graded, with the question as it was answered."""
 
@@ -68,7 +86,7 @@ class Answer(Base):
     question_key: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(Integer)
     # The question's definition and rendered texts at answer time: later edits change nothing.
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("question_snapshot.id"))
     response: Mapped[Any] = mapped_column(JSON, nullable=True)
     score: Mapped[float] = mapped_column(Float)
     correct: Mapped[bool] = mapped_column(Boolean)
@@ -76,3 +94,10 @@ class Answer(Base):
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+    # Loaded with the answer (one join): every reader of an answer shows its question.
+    stored_snapshot: Mapped[QuestionSnapshot] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def snapshot(self) -> dict[str, Any]:
+        """The question as this answer answered it."""
+        return self.stored_snapshot.snapshot

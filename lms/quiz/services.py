@@ -15,6 +15,7 @@ database has no row locks (SQLite serialises writers instead).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
@@ -41,6 +42,7 @@ from lms.models import (
     Module,
     ModuleProgress,
     Question,
+    QuestionSnapshot,
     Section,
 )
 from lms.models.base import SerialisedJSON, utcnow
@@ -586,6 +588,7 @@ class _Graded:
     section_titles: Mapping[str, str]
     competency_ids: Mapping[str, int] | None = None  # code -> id, when already known
     snapshots: Sequence[str] | None = None  # the questions' snapshots as JSON, when known
+    digests: Sequence[str] | None = None  # and their digests
 
 
 def _questions_to_grade(session: Session, module_id: int) -> tuple[list[Question], dict[str, str]]:
@@ -613,26 +616,33 @@ class _QuizToGrade:
     prepared: Sequence[grading.PreparedQuestion]
     competency_ids: Mapping[str, int] | None
     snapshots: Sequence[str] | None = None
+    digests: Sequence[str] | None = None
 
 
 #: The answers' snapshots of a live quiz's questions, serialised once per copy of the quiz
 #: (lms.content.cache makes a new copy whenever the content changes): {id(quiz): (quiz,
 #: snapshots)}, the quiz kept so that its id is not reused. Bounded.
-_SNAPSHOTS: dict[int, tuple[LiveQuiz, tuple[str, ...]]] = {}
+_SNAPSHOTS: dict[int, tuple[LiveQuiz, tuple[str, ...], tuple[str, ...]]] = {}
 _SNAPSHOTS_LIMIT = 256
 
 
-def _live_snapshots(quiz: LiveQuiz) -> tuple[str, ...]:
-    """The JSON of each question's snapshot (`_snapshot`), as the answers store it."""
+def _live_snapshots(quiz: LiveQuiz) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The JSON of each question's snapshot (`_snapshot`), as stored, and its digest."""
     found = _SNAPSHOTS.get(id(quiz))
     if found is not None and found[0] is quiz:
-        return found[1]
+        return found[1], found[2]
     titles = quiz.section_titles
     snapshots = tuple(json.dumps(_snapshot(q, titles)) for q in quiz.questions)
+    digests = tuple(snapshot_digest(text) for text in snapshots)
     if len(_SNAPSHOTS) >= _SNAPSHOTS_LIMIT:
         _SNAPSHOTS.clear()
-    _SNAPSHOTS[id(quiz)] = (quiz, snapshots)
-    return snapshots
+    _SNAPSHOTS[id(quiz)] = (quiz, snapshots, digests)
+    return snapshots, digests
+
+
+def snapshot_digest(text: str) -> str:
+    """The key of a serialised question snapshot (QuestionSnapshot.digest)."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _quiz_to_grade(session: Session, module: QuizSettings) -> _QuizToGrade:
@@ -640,12 +650,14 @@ def _quiz_to_grade(session: Session, module: QuizSettings) -> _QuizToGrade:
     module is live (no query), else from the database (a retired module's open attempt)."""
     quiz = live_quiz(session, module.slug)
     if quiz is not None and quiz.module_id == module.id:
+        snapshots, digests = _live_snapshots(quiz)
         return _QuizToGrade(
             questions=quiz.questions,
             section_titles=quiz.section_titles,
             prepared=[q.prepared for q in quiz.questions],
             competency_ids=quiz.competency_ids,
-            snapshots=_live_snapshots(quiz),
+            snapshots=snapshots,
+            digests=digests,
         )
     questions, titles = _questions_to_grade(session, module.id)
     return _QuizToGrade(questions, titles, prepared_questions(questions), None)
@@ -658,6 +670,7 @@ def _grade(
     prepared: Sequence[grading.PreparedQuestion] | None = None,
     competency_ids: Mapping[str, int] | None = None,
     snapshots: Sequence[str] | None = None,
+    digests: Sequence[str] | None = None,
 ) -> _Graded:
     """Grade every current question (pure): before any write, so that the write
     transaction stays short."""
@@ -671,6 +684,7 @@ def _grade(
         section_titles=section_titles,
         competency_ids=competency_ids,
         snapshots=snapshots,
+        digests=digests,
     )
 
 
@@ -696,6 +710,7 @@ def submit_attempt(
         quiz.prepared,
         quiz.competency_ids,
         quiz.snapshots,
+        quiz.digests,
     )
     try:
         progress = _lock_progress_row(session, user_id, module.id)
@@ -790,6 +805,7 @@ def submit_new_attempt(
         quiz.prepared,
         quiz.competency_ids,
         quiz.snapshots,
+        quiz.digests,
     )
     try:
         progress = _lock_progress_row(session, user_id, module.id)
@@ -886,13 +902,24 @@ _INSERT_ANSWERS = (
         question_id=bindparam("a_question_id"),
         question_key=bindparam("a_question_key"),
         position=bindparam("a_position"),
-        snapshot=bindparam("a_snapshot", type_=SerialisedJSON()),
+        snapshot_id=bindparam("a_snapshot_id"),
         response=bindparam("a_response", type_=SerialisedJSON()),
         score=bindparam("a_score"),
         correct=bindparam("a_correct"),
         feedback=bindparam("a_feedback", type_=SerialisedJSON()),
     )
     .returning(_ANSWER.c.position, _ANSWER.c.id)
+)
+_SNAPSHOT = cast(Table, QuestionSnapshot.__table__)
+_FIND_SNAPSHOTS = (
+    select(_SNAPSHOT.c.digest, func.min(_SNAPSHOT.c.id))
+    .where(_SNAPSHOT.c.digest.in_(bindparam("digests", expanding=True)))
+    .group_by(_SNAPSHOT.c.digest)
+)
+_INSERT_SNAPSHOTS = (
+    insert(_SNAPSHOT)
+    .values(snapshot=bindparam("s_snapshot", type_=SerialisedJSON()))
+    .returning(_SNAPSHOT.c.digest, _SNAPSHOT.c.id)
 )
 _LOCK_PROGRESS = (
     select(
@@ -991,12 +1018,14 @@ def _record(
     snapshots = graded.snapshots
     if snapshots is None:
         snapshots = [json.dumps(_snapshot(q, graded.section_titles)) for q in questions]
+    digests = graded.digests
+    if digests is None:
+        digests = [snapshot_digest(text) for text in snapshots]
     rows = [
         {
             "a_question_id": question.id,
             "a_question_key": question.key,
             "a_position": position,
-            "a_snapshot": snapshot,
             # Serialised here, before the write transaction, not while it holds the lock.
             "a_response": json.dumps(response),
             "a_score": result.score,
@@ -1008,8 +1037,8 @@ def _record(
                 ]
             ),
         }
-        for position, (question, snapshot, response, result) in enumerate(
-            zip(questions, snapshots, graded.responses, results, strict=True), start=1
+        for position, (question, response, result) in enumerate(
+            zip(questions, graded.responses, results, strict=True), start=1
         )
     ]
     graded_attempt = GradedAttempt(
@@ -1032,12 +1061,15 @@ def _record(
             (c["code"] for question in questions for c in question.competencies),
         )
 
+    # Read before the first write; only a snapshot never stored before is written.
+    snapshot_ids = _stored_snapshots(session, snapshots, digests)
     attempt_id = _write_attempt(session, attempt, score, passed, submitted_at)
     facts = _update_progress(session, progress, score, passed, submitted_at)
     # The trainer's dashboard reads the learner's summary: same transaction, last progress change.
     update_module_in_summary(session, attempt.user_id, facts)
-    for row in rows:
+    for row, snapshot_id in zip(rows, snapshot_ids, strict=True):
         row["a_attempt_id"] = attempt_id
+        row["a_snapshot_id"] = snapshot_id
     by_position = {
         position: answer_id
         for position, answer_id in session.connection().execute(_INSERT_ANSWERS, rows)
@@ -1078,6 +1110,30 @@ def _record(
             for question, result in zip(questions, results, strict=True)
         ],
     )
+
+
+def _stored_snapshots(
+    session: Session, snapshots: Sequence[str], digests: Sequence[str]
+) -> list[int]:
+    """The QuestionSnapshot id of each serialised snapshot (with its digest): the stored
+    one, or one stored now. One query, plus one INSERT the first time a snapshot is seen."""
+    connection = session.connection()
+    found: dict[str, int] = {
+        digest: snapshot_id
+        for digest, snapshot_id in connection.execute(
+            _FIND_SNAPSHOTS, {"digests": sorted(set(digests))}
+        )
+    }
+    missing = {
+        digest: text for digest, text in zip(digests, snapshots, strict=True) if digest not in found
+    }
+    if missing:
+        rows = [{"digest": digest, "s_snapshot": text} for digest, text in missing.items()]
+        found.update(
+            (digest, snapshot_id)
+            for digest, snapshot_id in connection.execute(_INSERT_SNAPSHOTS, rows)
+        )
+    return [found[digest] for digest in digests]
 
 
 def _write_attempt(

@@ -23,6 +23,7 @@ from lms.models import (
     PracticeReview,
     PracticeSubmission,
     Question,
+    QuestionSnapshot,
     ReviewDecision,
     SubmissionStatus,
 )
@@ -134,7 +135,7 @@ def submitted_answer(user_id, slug="premier-module", question_key="trois-piliers
         question_id=question.id,
         question_key=question_key,
         position=0,
-        snapshot={},
+        stored_snapshot=QuestionSnapshot(digest="test", snapshot={}),
         response=None,
         score=score,
         correct=score == 1.0,

@@ -17,6 +17,7 @@ from lms.models import (
     Module,
     ModuleProgress,
     Question,
+    QuestionSnapshot,
     Section,
     SectionProgress,
 )
@@ -86,7 +87,9 @@ def _progress_and_attempt(user_id: int) -> tuple[SectionProgress, Attempt]:
             question_id=question.id,
             question_key=question.key,
             position=1,
-            snapshot={"definition": question.definition},
+            stored_snapshot=QuestionSnapshot(
+                digest="test", snapshot={"definition": question.definition}
+            ),
             response="a",
             score=1.0,
             correct=True,

@@ -3,13 +3,14 @@ the xAPI statements, each exactly once, and what the session holds stays true.""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.learning.progress import module_progress
-from lms.models import Answer, AttemptStatus, Module, XapiStatement
+from lms.models import Answer, AttemptStatus, Module, Question, QuestionSnapshot, XapiStatement
 from lms.models.base import utcnow
 from lms.quiz import services
 from tests.factories import bearer, make_user
@@ -73,7 +74,9 @@ def test_the_api_answers_the_same_body_to_a_retry(quiz_course, client):
     assert first.json == again.json
     # The snapshots, serialised once per copy of the quiz, are stored as JSON objects.
     snapshot = db.session.scalars(
-        select(Answer.snapshot).where(Answer.question_key == "pilier-financier")
+        select(QuestionSnapshot.snapshot)
+        .join(Answer, Answer.snapshot_id == QuestionSnapshot.id)
+        .where(Answer.question_key == "pilier-financier")
     ).one()
     assert snapshot["key"] == "pilier-financier" and snapshot["definition"]["type"] == "single"
 
@@ -82,3 +85,42 @@ def _module_id(slug: str) -> int:
     module = services.find_module(db.session(), slug)
     assert module is not None
     return module.id
+
+
+def test_answers_to_the_same_questions_share_their_snapshots(quiz_course, client):
+    """Each question's snapshot is stored once, however many learners answer it."""
+    for learner in (make_user(), make_user()):
+        response = client.post(
+            URL, json={"answers": RIGHT_API, "idempotency_key": "k"}, headers=bearer(learner)
+        )
+        assert response.status_code == 201
+    answers = db.session.scalars(select(Answer)).all()
+    assert len(answers) == 14  # 7 questions, 2 learners
+    assert len({answer.snapshot_id for answer in answers}) == 7
+    stored = db.session.scalars(select(QuestionSnapshot)).all()
+    assert len(stored) == 7
+    assert {row.digest for row in stored} == {
+        services.snapshot_digest(json.dumps(row.snapshot)) for row in stored
+    }
+    # Each answer still reads its own question.
+    assert all(answer.snapshot["key"] == answer.question_key for answer in answers)
+
+
+def test_an_edited_question_gets_a_new_snapshot_and_old_answers_keep_theirs(quiz_course):
+    first, second = make_user(), make_user()
+    module = services.find_quiz_module(db.session(), FULL)
+    assert module is not None
+    services.submit_new_attempt(db.session(), first.id, module, "k", RIGHT_API, utcnow())
+    question = db.session.scalars(select(Question).where(Question.key == "pilier-financier")).one()
+    old_prompt = question.rendered["prompt"]
+    question.rendered = {**question.rendered, "prompt": "<p>Nouvelle formulation</p>"}
+    db.session.commit()
+    services.submit_new_attempt(db.session(), second.id, module, "k", RIGHT_API, utcnow())
+    prompts = {
+        answer.attempt.user_id: answer.snapshot["rendered"]["prompt"]
+        for answer in db.session.scalars(
+            select(Answer).where(Answer.question_key == "pilier-financier")
+        )
+    }
+    assert prompts == {first.id: old_prompt, second.id: "<p>Nouvelle formulation</p>"}
+    assert db.session.scalar(select(func.count(QuestionSnapshot.id))) == 8

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.extensions import db
-from lms.models import Answer, Attempt, AttemptStatus, Evidence, ModuleProgress
+from lms.models import Answer, Attempt, AttemptStatus, Evidence, ModuleProgress, QuestionSnapshot
 from lms.models.base import utcnow
 from lms.quiz import services
 from tests.conftest import ON_POSTGRES
@@ -61,7 +61,7 @@ def test_the_database_refuses_a_second_set_of_answers(quiz_course):
             question_id=question.id,
             question_key=question.key,
             position=1,
-            snapshot={},
+            stored_snapshot=QuestionSnapshot(digest="test", snapshot={}),
             response=None,
             score=0,
             correct=False,
