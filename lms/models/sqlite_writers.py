@@ -174,9 +174,17 @@ class QueuedWriterConnection(sqlite3.Connection):
         try:
             super().close()
         finally:
-            if self._queued:
-                self._queued = False
-                self._queue.release()
+            self._give_back()
+
+    def __del__(self) -> None:
+        # A connection dropped mid-transaction without close() (SQLite rolls it back) must
+        # not keep every other writer waiting. A process that dies releases its flock too.
+        self._give_back()
+
+    def _give_back(self) -> None:
+        if getattr(self, "_queued", False):
+            self._queued = False
+            self._queue.release()
 
 
 class QueuedWriterCursor(sqlite3.Cursor):

@@ -6,6 +6,7 @@ queue only exists for SQLite files.
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import subprocess
@@ -123,6 +124,17 @@ def test_the_turn_is_given_back_on_rollback_and_after_a_failed_statement(databas
     assert outcome == "ok"
     assert waited < HOLD
     assert names(database) == ["kept", "second"]
+
+
+def test_a_connection_dropped_mid_transaction_gives_its_turn_back(database):
+    abandoned = connect(database)
+    abandoned.execute("INSERT INTO item (name) VALUES ('lost')")
+    del abandoned
+    gc.collect()
+    outcome, waited = _outcome(_child(database))
+    assert outcome == "ok"
+    assert waited < HOLD
+    assert names(database) == ["second"]  # SQLite rolled the dropped transaction back
 
 
 def test_reading_never_waits_for_the_writer(database):
