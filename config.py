@@ -53,6 +53,9 @@ class Config:
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
     PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 10)
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 60 * 60)
+    # A new account's link to choose a password: people do not all read their mail within
+    # the hour a reset link lasts.
+    INVITATION_MAX_AGE = _env_int("INVITATION_MAX_AGE", 14 * 24 * 60 * 60)
 
     # Rate limits (Flask-Limiter syntax); storage in Redis when REDIS_URL is set.
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -11,9 +11,8 @@ from wtforms import SelectChoice
 from lms import access
 from lms.admin import services
 from lms.admin.forms import ROLE_LABELS, OrganisationForm, UserForm
-from lms.auth.services import AccountError, make_reset_token
+from lms.auth.services import AccountError, send_invitation
 from lms.extensions import db
-from lms.mail import send_mail
 from lms.models import Organisation, Role, User
 from lms.pagination import paginate
 
@@ -37,17 +36,6 @@ def _user_form(user: User | None = None) -> UserForm:
     if request.method == "GET" and user is not None:
         form.organisation_id.data = user.organisation_id or 0
     return form
-
-
-def _invite(user: User) -> None:
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "auth.reset_password", token=make_reset_token(user)
-    )
-    send_mail(
-        user.email,
-        _("Your Escales account"),
-        _("An account has been created for you. Choose your password here:\n%(link)s", link=link),
-    )
 
 
 @bp.route("/users")
@@ -100,7 +88,7 @@ def _edit_user(user: User | None) -> str | Response:
             field.errors = [*field.errors, _(error.message)]
         else:
             if user is None and not form.password.data:
-                _invite(saved)
+                send_invitation(saved)
             flash(_("Saved."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)

@@ -12,17 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Table, bindparam, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.auth.user_loading import USER_COLUMNS, attach_user
 from lms.extensions import db
+from lms.mail import send_mail
 from lms.models import ApiToken, Cohort, CohortMembership, CohortRole, Organisation, Role, User
 from lms.models.base import utcnow
 
 RESET_SALT = "escales-password-reset"
+INVITATION_SALT = "escales-invitation"
 TOKEN_PREFIX = "esc_"
 
 
@@ -184,8 +187,8 @@ def join_with_code(user: User, join_code: str) -> JoinTarget:
     return target
 
 
-def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def _password_fingerprint(user: User) -> str:
@@ -195,15 +198,37 @@ def _password_fingerprint(user: User) -> str:
 
 def make_reset_token(user: User) -> str:
     """A signed token for a password-reset link; single-use through the password fingerprint."""
-    return _reset_serializer().dumps({"uid": user.id, "fp": _password_fingerprint(user)})
+    return _serializer(RESET_SALT).dumps({"uid": user.id, "fp": _password_fingerprint(user)})
+
+
+def make_invitation_token(user: User) -> str:
+    """A signed token for a new account's link to choose its password: like a reset token
+    (single-use), but valid INVITATION_MAX_AGE seconds (14 days) instead of one hour."""
+    return _serializer(INVITATION_SALT).dumps({"uid": user.id, "fp": _password_fingerprint(user)})
 
 
 def user_for_reset_token(token: str, max_age: int | None = None) -> User | None:
     """The user a valid, unexpired, unused reset token belongs to."""
     if max_age is None:
         max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    return _user_for_token(RESET_SALT, token, max_age)
+
+
+def user_for_invitation_token(token: str, max_age: int | None = None) -> User | None:
+    """The user a valid, unexpired, unused invitation token belongs to."""
+    if max_age is None:
+        max_age = current_app.config["INVITATION_MAX_AGE"]
+    return _user_for_token(INVITATION_SALT, token, max_age)
+
+
+def user_for_password_link(token: str) -> User | None:
+    """The user of a link to choose a password: a reset link or an invitation."""
+    return user_for_reset_token(token) or user_for_invitation_token(token)
+
+
+def _user_for_token(salt: str, token: str, max_age: int) -> User | None:
     try:
-        data = _reset_serializer().loads(token, max_age=max_age)
+        data = _serializer(salt).loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature):
         return None
     if not isinstance(data, dict):
@@ -214,6 +239,19 @@ def user_for_reset_token(token: str, max_age: int | None = None) -> User | None:
     if not hmac.compare_digest(str(data.get("fp", "")), _password_fingerprint(user)):
         return None
     return user
+
+
+def send_invitation(user: User) -> None:
+    """E-mail a new account its link to choose a password (raises OSError if the mail
+    cannot go: the account exists either way)."""
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
+        "auth.reset_password", token=make_invitation_token(user)
+    )
+    send_mail(
+        user.email,
+        _("Your Escales account"),
+        _("An account has been created for you. Choose your password here:\n%(link)s", link=link),
+    )
 
 
 def set_password(user: User, password: str) -> None:

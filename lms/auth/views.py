@@ -106,8 +106,9 @@ def reset_request() -> str | Response:
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> str | Response:
-    """Choose a new password from a valid, unexpired, unused link."""
-    user = services.user_for_reset_token(token)
+    """Choose a new password from a valid, unexpired, unused link: a reset link, or a new
+    account's invitation."""
+    user = services.user_for_password_link(token)
     if user is None:
         flash(_("This reset link is invalid or has expired."), "error")
         return redirect(url_for("auth.reset_request"))

@@ -35,7 +35,7 @@ from wtforms import SelectChoice
 
 from lms import access
 from lms.auth import services as auth_services
-from lms.auth.services import make_reset_token
+from lms.auth.services import send_invitation
 from lms.cohorts import csv_import, dashboards, exports, reviews, rules, services, wording
 from lms.cohorts.forms import (
     AddMemberForm,
@@ -50,7 +50,6 @@ from lms.cohorts.forms import (
 from lms.competency.explanations import translate_reasons
 from lms.competency.services import competency_evidence, scale_entries
 from lms.extensions import db
-from lms.mail import send_mail
 from lms.models import Cohort, CohortRole, ReviewDecision, Role, User
 from lms.models.base import utcnow
 from lms.practice.rubric import RUBRIC_LEVELS
@@ -666,18 +665,8 @@ def join_code(cohort_id: int) -> BaseResponse:
 
 def _invite(user: User) -> bool:
     """Send a new account its link to choose a password; False if the mail could not go."""
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "auth.reset_password", token=make_reset_token(user)
-    )
     try:
-        send_mail(
-            user.email,
-            _("Your Escales account"),
-            _(
-                "An account has been created for you. Choose your password here:\n%(link)s",
-                link=link,
-            ),
-        )
+        send_invitation(user)
     except OSError:  # smtplib errors are OSErrors: the account exists, the trainer is told
         current_app.logger.exception("invitation to %s not sent", user.email)
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import current_app
 from itsdangerous import URLSafeTimedSerializer
 
 from lms.auth import services
@@ -191,6 +192,50 @@ def test_password_reset_token_expires(app_ctx):
         time.time = real_time  # type: ignore[assignment]
     assert services.user_for_reset_token(old_token, max_age=3600) is None
     assert services.user_for_reset_token(token + "x") is None
+
+
+def _signed_ago(salt: str, user: User, seconds: int) -> str:
+    """A token of this kind for the user, as if signed `seconds` ago."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+    import time
+
+    real_time = time.time
+    try:
+        time.time = lambda: real_time() - seconds  # type: ignore[assignment]
+        return serializer.dumps({"uid": user.id, "fp": services._password_fingerprint(user)})
+    finally:
+        time.time = real_time  # type: ignore[assignment]
+
+
+def test_an_invitation_lasts_days_where_a_reset_link_lasts_an_hour(app_ctx, client, auth):
+    """A new account's link to choose a password still works two days later (people do not
+    all read their mail within the hour); it expires after INVITATION_MAX_AGE (14 days)."""
+    user = make_user(email="nouvelle@example.org")
+    two_days = 2 * 24 * 3600
+    invitation = _signed_ago(services.INVITATION_SALT, user, two_days)
+    assert services.user_for_password_link(_signed_ago(services.RESET_SALT, user, two_days)) is None
+    assert (
+        services.user_for_password_link(_signed_ago(services.INVITATION_SALT, user, 15 * 24 * 3600))
+        is None
+    )
+    link = f"/reset/{invitation}"
+    assert client.get(link).status_code == 200
+    new = "mon-premier-mot-de-passe"
+    response = client.post(
+        link, data={"password": new, "confirm": new, "csrf_token": csrf_token(client, link)}
+    )
+    assert response.status_code == 302
+    auth.login("nouvelle@example.org", new)
+    assert client.get("/account/").status_code == 200
+    # Single-use, like a reset link: the password changed, so it no longer works.
+    assert client.get(link).status_code == 302
+
+
+def test_a_reset_link_is_not_an_invitation_and_the_other_way_round(app_ctx):
+    user = make_user()
+    assert services.user_for_invitation_token(services.make_reset_token(user)) is None
+    assert services.user_for_reset_token(services.make_invitation_token(user)) is None
+    assert services.user_for_password_link(services.make_invitation_token(user)) == user
 
 
 def test_next_parameter_cannot_redirect_off_site(app_ctx, client):
