@@ -116,14 +116,17 @@ def render_markdown(
     *,
     link_resolver: LinkResolver | None = None,
     image_resolver: ImageResolver | None = None,
+    heading_base: int = 1,
 ) -> RenderedHtml:
     """Render a lesson's Markdown to sanitised HTML.
 
     ``module:<slug>`` and ``module:<slug>/<section>`` links go through ``link_resolver``
     (``#`` when it is missing or returns None); relative image sources go through
-    ``image_resolver``.
+    ``image_resolver``. ``heading_base``: the level of a ``#`` heading (text shown under a
+    page's own headings starts lower: ``#`` becomes ``<h4>`` with 4; deeper levels stop at
+    ``<h6>``).
     """
-    converter = _converter(link_resolver, image_resolver)
+    converter = _converter(link_resolver, image_resolver, heading_base)
     html = _clean(converter.convert(text))
     toc = list(_flatten_toc(getattr(converter, "toc_tokens", [])))
     plain = _plain_text(html)
@@ -154,7 +157,7 @@ def reading_minutes(word_count: int) -> int:
 
 
 def _converter(
-    link_resolver: LinkResolver | None, image_resolver: ImageResolver | None
+    link_resolver: LinkResolver | None, image_resolver: ImageResolver | None, heading_base: int = 1
 ) -> markdown.Markdown:
     """A fresh Markdown converter (they keep state between calls, so one per rendering)."""
     converter = markdown.Markdown(
@@ -169,7 +172,7 @@ def _converter(
             _TargetsExtension(link_resolver, image_resolver),
         ],
         extension_configs={
-            "toc": {"slugify": slugify, "toc_depth": "2-6"},
+            "toc": {"slugify": slugify, "toc_depth": "2-6", "baselevel": heading_base},
             "tables": {"use_align_attribute": True},
         },
         output_format="html",

@@ -61,6 +61,12 @@ from lms.practice.files import (
     new_stored_name,
 )
 
+# Learners and trainers write Markdown shown under the pages' own headings: the work under
+# an <h3> (its version), the feedback under an <h5>. Their "#" headings start below those,
+# so that the page's outline stays in order for screen readers.
+WORK_HEADING_BASE = 4
+FEEDBACK_HEADING_BASE = 6
+
 
 class PracticeError(Exception):
     """A rule refused the request.
@@ -483,7 +489,7 @@ def save_work(
             )
         now = utcnow()
         submission.text_md = text
-        submission.text_html = render_markdown(text).html
+        submission.text_html = render_markdown(text, heading_base=WORK_HEADING_BASE).html
         submission.updated_at = now
         if submit:
             submission.status = SubmissionStatus.SUBMITTED
@@ -603,7 +609,7 @@ def record_review(
         score=score,
         decision=decision,
         feedback_md=feedback_md,
-        feedback_html=render_markdown(feedback_md).html,
+        feedback_html=render_markdown(feedback_md, heading_base=FEEDBACK_HEADING_BASE).html,
     )
     session.add(review)
     submission.status = SubmissionStatus(str(decision))
