@@ -62,9 +62,9 @@ from lms.practice.files import (
 )
 
 # Learners and trainers write Markdown shown under the pages' own headings: the work under
-# an <h3> (its version), the feedback under an <h5>. Their "#" headings start below those,
-# so that the page's outline stays in order for screen readers.
-WORK_HEADING_BASE = 4
+# an <h2> (the review page) or beside a version's <h3>, the feedback under an <h5>. Their "#"
+# headings start there, so that the pages' outline stays in order for screen readers.
+WORK_HEADING_BASE = 3
 FEEDBACK_HEADING_BASE = 6
 
 

@@ -202,17 +202,19 @@ def test_another_learners_work_is_separate(learner, client, auth):
 def test_headings_written_in_work_and_feedback_stay_below_the_pages_headings(
     learner, trainer, client
 ):
-    """The work is shown under an <h3> and the feedback under an <h5>: a learner's "##"
-    must not become an <h2> that breaks the page's outline."""
+    """The work is shown under the review page's <h2> and beside a version's <h3>, the
+    feedback under an <h5>: a learner's "#" must not become an <h1> that breaks the
+    pages' outline."""
     post_work(client, "# Mon diagnostic\n\nTexte.\n\n## Ressources\n\n### Détail\n", submit=True)
     [work] = submissions(learner.id)
-    assert "<h4" in work.text_html and "<h5" in work.text_html and "<h6" in work.text_html
+    assert "<h3" in work.text_html and "<h4" in work.text_html and "<h5" in work.text_html
     assert "<h1" not in work.text_html and "<h2" not in work.text_html
     review = services.record_review(
         db.session, work, trainer, [4], ReviewDecision.ACCEPTED, "## Points forts\n\nBravo."
     )
     assert review.feedback_html.startswith("<h6") and "<h2" not in review.feedback_html
     page = client.get(PAGE).get_data(as_text=True)
+    assert "Mon diagnostic" in page
     levels = [int(level) for level in re.findall(r"<h([1-6])", page)]
     # No heading jumps more than one level deeper than the one before it.
     assert all(b <= a + 1 for a, b in pairwise(levels)), levels
