@@ -620,8 +620,8 @@ class _QuizToGrade:
 
 
 #: The answers' snapshots of a live quiz's questions, serialised once per copy of the quiz
-#: (lms.content.cache makes a new copy whenever the content changes): {id(quiz): (quiz,
-#: snapshots)}, the quiz kept so that its id is not reused. Bounded.
+#: (lms.content.cache makes a new copy whenever the content changes), with their digests:
+#: {id(quiz): (quiz, snapshots, digests)}, the quiz kept so that its id is not reused. Bounded.
 _SNAPSHOTS: dict[int, tuple[LiveQuiz, tuple[str, ...], tuple[str, ...]]] = {}
 _SNAPSHOTS_LIMIT = 256
 
@@ -1002,10 +1002,11 @@ def _record(
     graded: _Graded,
     submitted_at: datetime,
 ) -> AttemptScores:
-    """Write a graded attempt: the attempt and the progress summary, the answers with their
-    snapshots (one batched INSERT), the hooks' rows, and the evidence with the profile
-    update. Everything that can be computed is computed before the first write (on
-    SQLite, the write lock is held from the first write to the commit). The caller commits.
+    """Write a graded attempt: the attempt and the progress summary, the answers pointing to
+    their questions' snapshots (one batched INSERT; a snapshot never seen before is stored
+    first), the hooks' rows, and the evidence with the profile update. Everything that can
+    be computed or read is, before the first write (on SQLite, the writer's turn is held
+    from the first write to the commit). The caller commits.
 
     `attempt`: a new one, not in the session (inserted here, its id and results set on
     it), or the open one being submitted (updated here, the object expired). Written with
