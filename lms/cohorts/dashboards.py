@@ -19,7 +19,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -44,6 +44,8 @@ from lms.cohorts.rules import (
     ModuleFacts,
     RiskKind,
     RiskReason,
+    active_since,
+    days_inactive,
     is_completed,
     is_inactive,
     is_past_due,
@@ -238,7 +240,7 @@ def _learner_select(
         failed = func.coalesce(summary.c.failed, 0)
         past_due = sum(1 for m in modules if m.due_on is not None and m.due_on < now.date())
         overdue = literal(past_due) - func.coalesce(summary.c.completed_due, 0)
-        inactive = last_seen <= now - timedelta(days=query.inactive_days)
+        inactive = last_seen < active_since(now, query.inactive_days)  # rules.is_inactive
         conditions = {
             "inactive": inactive,
             "quiz_failed": failed > 0,
@@ -728,7 +730,7 @@ def _lines(
             last_seen = max(joined_at, datetime.fromtimestamp(latest, UTC))
         reasons = list(line.reasons)
         if is_inactive(last_seen, now, inactive_days):
-            reasons.insert(0, RiskReason(RiskKind.INACTIVE, days=(now - last_seen).days))
+            reasons.insert(0, RiskReason(RiskKind.INACTIVE, days=days_inactive(last_seen, now)))
         lines.append(
             ProgressLine(
                 learner=LearnerRow(row.user_id, row.name, row.email, joined_at, last_seen),

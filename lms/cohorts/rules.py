@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from lms.i18n import N_
@@ -120,7 +120,7 @@ class RiskReason:
 
     kind: RiskKind
     days: int | None = None
-    """INACTIVE: whole days since the last activity."""
+    """INACTIVE: whole calendar days since the day of the last activity (`days_inactive`)."""
     module_title: str | None = None
     """QUIZ_FAILED and OVERDUE: the module concerned."""
     failures: int | None = None
@@ -136,9 +136,26 @@ def last_activity(facts: Iterable[ModuleFacts], joined_at: datetime) -> datetime
     return max([joined_at, *times])
 
 
+def days_inactive(last_seen: datetime, now: datetime) -> int:
+    """Whole calendar days (UTC) from the day of the last activity to today.
+
+    Days, not hours: the learners' summaries keep activity to the day (the first activity
+    of each day is recorded), so the dashboard's list, which reads them, and its filters,
+    which read the exact times, agree only on days.
+    """
+    return (now.astimezone(UTC).date() - last_seen.astimezone(UTC).date()).days
+
+
 def is_inactive(last_seen: datetime, now: datetime, inactive_days: int) -> bool:
-    """Inactive when nothing happened for `inactive_days` days or more."""
-    return now - last_seen >= timedelta(days=inactive_days)
+    """Inactive when the last activity was `inactive_days` calendar days ago or more."""
+    return days_inactive(last_seen, now) >= inactive_days
+
+
+def active_since(now: datetime, inactive_days: int) -> datetime:
+    """The earliest last activity that keeps a learner active: midnight (UTC) starting the
+    day `inactive_days - 1` days ago (`is_inactive` as a comparison, for SQL)."""
+    first_day = now.astimezone(UTC).date() - timedelta(days=inactive_days - 1)
+    return datetime.combine(first_day, time.min, tzinfo=UTC)
 
 
 def risk_reasons(
@@ -164,7 +181,7 @@ def risk_reasons(
     if last_seen is None:
         last_seen = last_activity((facts[m.id] for m in modules if m.id in facts), joined_at)
     if is_inactive(last_seen, now, inactive_days):
-        reasons.append(RiskReason(RiskKind.INACTIVE, days=(now - last_seen).days))
+        reasons.append(RiskReason(RiskKind.INACTIVE, days=days_inactive(last_seen, now)))
     for module in modules:
         row = facts.get(module.id)
         if has_failed_quiz(row):

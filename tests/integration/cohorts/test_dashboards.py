@@ -5,15 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lms.cohorts import dashboards
 from lms.cohorts.rules import LearnerQuery, ModuleFacts, risk_reasons
 from lms.extensions import db
-from lms.models import Cohort, CohortModule, CohortRole, Competency, CompetencyState, Role
+from lms.models import (
+    Cohort,
+    CohortMembership,
+    CohortModule,
+    CohortRole,
+    Competency,
+    CompetencyState,
+    ModuleProgress,
+    Role,
+)
 from lms.models.base import utcnow
 from tests.factories import bearer, enrol, make_user
 from tests.integration.cohorts.helpers import (
@@ -256,7 +265,7 @@ def test_the_sql_filters_agree_with_the_risk_rule(course, inactive_days):
     )
     db.session.commit()
     n = 0
-    for activity in (None, 0.5, 6.9, 7.1, 13.9, 14.1, 29, 31, 45):
+    for activity in (None, 0, 0.5, 6.9, 7.1, 13.9, 14.1, 29, 31, 45):
         for failures in (0, 1, 2):
             for state in ("none", "read", "passed", "done"):
                 n += 1
@@ -298,6 +307,37 @@ def test_the_sql_filters_agree_with_the_risk_rule(course, inactive_days):
         assert {line.learner.user_id for line in listed.lines} == ids, status
     assert expected["inactive"] and expected["quiz_failed"] and expected["overdue"]
     assert expected["at_risk"] != {line.learner.user_id for line in everyone.lines}
+
+
+def test_the_list_and_the_inactive_filter_agree_within_a_day(course):
+    """The list reads the learner's summary, which keeps the day's first activity; the
+    filter reads the exact last activity, later the same day. Counting calendar days,
+    both flag the learner (counting hours, the list did and the filter did not)."""
+    world = make_world(learners=1)
+    (learner,) = world.learners
+    now = datetime.combine(date.today(), time(12, 0), tzinfo=UTC)
+    limit_day = now.date() - timedelta(days=14)
+    db.session.execute(
+        update(CohortMembership)
+        .where(CohortMembership.user_id == learner.id)
+        .values(joined_at=now - timedelta(days=50))
+    )
+    set_progress(learner, last_activity_at=datetime.combine(limit_day, time(0, 30), tzinfo=UTC))
+    # Later that day, as a lesson visit does: the progress row moves, the summary does not.
+    db.session.execute(
+        update(ModuleProgress)
+        .where(ModuleProgress.user_id == learner.id)
+        .values(last_activity_at=datetime.combine(limit_day, time(23, 30), tzinfo=UTC))
+    )
+    db.session.commit()
+    cohort = db.session.get(Cohort, world.cohort.id)
+    listed = dashboards.progress_matrix(db.session(), cohort, LearnerQuery(), now, everyone=True)
+    [line] = [line for line in listed.lines if line.learner.user_id == learner.id]
+    assert [(r.kind, r.days) for r in line.reasons][:1] == [("inactive", 14)]
+    filtered = dashboards.progress_matrix(
+        db.session(), cohort, LearnerQuery(status="inactive"), now, everyone=True
+    )
+    assert learner.id in {line.learner.user_id for line in filtered.lines}
 
 
 def test_risk_rule_used_by_the_matrix_is_the_pure_rule(course):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -15,6 +15,8 @@ from lms.cohorts.rules import (
     LearnerQuery,
     ModuleFacts,
     RiskKind,
+    active_since,
+    days_inactive,
     is_completed,
     is_overdue,
     level_distribution,
@@ -95,15 +97,21 @@ def test_inactive_for_the_chosen_number_of_days():
     )
 
 
-def test_inactivity_starts_exactly_at_the_limit():
+def test_inactivity_counts_calendar_days_in_utc():
+    """The limit is a day, not an hour: the summaries the dashboard lists keep activity to
+    the day, and its filters must flag the same learners."""
     modules = [module(1)]
-    limit = facts(1, days_ago=DEFAULT_INACTIVE_DAYS)
-    just_before = ModuleFacts(
-        module_id=1,
-        last_activity_at=NOW - timedelta(days=DEFAULT_INACTIVE_DAYS) + timedelta(seconds=1),
-    )
-    assert risk_reasons(modules, {1: limit}, joined_at=JOINED, now=NOW)
-    assert risk_reasons(modules, {1: just_before}, joined_at=JOINED, now=NOW) == []
+    limit_day = NOW.date() - timedelta(days=DEFAULT_INACTIVE_DAYS)  # 14 days before today
+    last_moment = datetime.combine(limit_day, time(23, 59, 59), tzinfo=UTC)
+    next_morning = datetime.combine(limit_day + timedelta(days=1), time(0, 0), tzinfo=UTC)
+    late = ModuleFacts(module_id=1, last_activity_at=last_moment)
+    reasons = risk_reasons(modules, {1: late}, joined_at=JOINED, now=NOW)
+    assert [(r.kind, r.days) for r in reasons] == [(RiskKind.INACTIVE, DEFAULT_INACTIVE_DAYS)]
+    early = ModuleFacts(module_id=1, last_activity_at=next_morning)
+    assert risk_reasons(modules, {1: early}, joined_at=JOINED, now=NOW) == []
+    # The SQL filters' bound is the same rule.
+    assert active_since(NOW, DEFAULT_INACTIVE_DAYS) == next_morning
+    assert days_inactive(last_moment, NOW) == DEFAULT_INACTIVE_DAYS
 
 
 def test_a_learner_who_never_started_is_inactive_from_the_day_they_joined():
