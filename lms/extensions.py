@@ -13,8 +13,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 
+import lms.rate_limit_storage  # noqa: F401  (registers escales-memory:// with limits)
 from lms.models.base import Base
-from lms.rate_limit_storage import SweptMemoryStorage
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -23,10 +23,8 @@ csrf = CSRFProtect()
 babel = Babel()
 # Pages, CSS and JSON are sent compressed to clients that accept it (settings: COMPRESS_*).
 compress = Compress()
-# Limits are declared per route; storage comes from RATELIMIT_STORAGE_URI (importing
-# lms.rate_limit_storage registers its escales-memory:// scheme with limits).
+# Limits are declared per route; storage comes from RATELIMIT_STORAGE_URI.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-assert SweptMemoryStorage.STORAGE_SCHEME == ["escales-memory"]  # registered on import
 #: Blueprints whose pages carry no rate limit: the limiter skips them outright.
 UNLIMITED_BLUEPRINTS = frozenset({"courses"})
 

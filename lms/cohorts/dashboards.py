@@ -489,7 +489,7 @@ _PAGE_SUMMARIES = select(
 
 def unpack_facts(modules: Sequence[FollowedModule], cells: str) -> dict[int, ModuleFacts]:
     """A learner's facts in the followed modules, from their summary's packed `cells`
-    (lms.learning.summary.pack_cells); modules never opened have none."""
+    (lms.learning.summary.module_cell); modules never opened have none."""
     packed = json.loads(cells)
     facts = {}
     for module in modules:

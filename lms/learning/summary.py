@@ -70,15 +70,9 @@ def _packed(mapping: dict[str, Any]) -> str:
     return json.dumps(mapping, sort_keys=True, separators=(",", ":"))
 
 
-def pack_cells(rows: Iterable[Any]) -> str:
-    """The `cells` column for a learner's ModuleProgress rows: `module_cell` of each,
-    keyed by module id."""
-    return _packed({str(row.module_id): module_cell(row) for row in rows})
-
-
-def pack_activity(rows: Iterable[Any]) -> str:
-    """The `activity` column: each module's last activity, in whole seconds (UTC)."""
-    return _packed({str(row.module_id): int(row.last_activity_at.timestamp()) for row in rows})
+def _seconds(moment: datetime) -> int:
+    # The `activity` column: each module's last activity, in whole seconds (UTC).
+    return int(moment.timestamp())
 
 
 def summary_values(rows: list[Any]) -> dict[str, Any]:
@@ -87,7 +81,7 @@ def summary_values(rows: list[Any]) -> dict[str, Any]:
     return _values(
         {str(row.module_id): module_cell(row) for row in rows},
         {
-            str(row.module_id): int(row.last_activity_at.timestamp())
+            str(row.module_id): _seconds(row.last_activity_at)
             for row in rows
             if row.last_activity_at is not None
         },
@@ -98,7 +92,8 @@ def summary_values(rows: list[Any]) -> dict[str, Any]:
 def _values(
     cells: dict[str, list[Any]], activity: dict[str, int], last_activity_at: datetime | None
 ) -> dict[str, Any]:
-    """The summary's columns from its cells (the totals are sums over them)."""
+    """The summary's columns from its cells (`module_cell` by module id) and activity (by
+    module id); the totals are sums over the cells."""
     return {
         "cells": _packed(cells),
         "activity": _packed(activity),
@@ -188,8 +183,9 @@ _UPDATE_SUMMARY = (
 
 
 @dataclass(frozen=True)
-class ModuleFacts:
-    """A ModuleProgress row's facts, as `update_module_in_summary` reads them."""
+class ProgressRowValues:
+    """A ModuleProgress row's values, as `module_cell` and `update_module_in_summary` read
+    them (not the dashboard's lms.cohorts.rules.ModuleFacts, which it derives from cells)."""
 
     module_id: int
     sections_completed: int | None
@@ -228,7 +224,7 @@ def update_module_in_summary(session: Session, user_id: int, row: Any) -> None:
     activity = json.loads(old["activity"])
     last = old["last_activity_at"]
     if row.last_activity_at is not None:
-        activity[key] = int(row.last_activity_at.timestamp())
+        activity[key] = _seconds(row.last_activity_at)
         last = row.last_activity_at if last is None else max(last, row.last_activity_at)
     values = _values(cells, activity, last)
     if any(values[name] != old[name] for name in SUMMARY_FACTS):

@@ -72,7 +72,7 @@ class LearnerSummary(Base):
     cells: Mapped[str] = mapped_column(Text, default="{}")
     """JSON, by module id: [sections read, reading completed (0/1), quiz attempts,
     quiz failures, best quiz score in whole percent or null, quiz passed (0/1),
-    practice status] (lms.learning.summary.pack_cells)."""
+    practice status] (lms.learning.summary.module_cell)."""
     activity: Mapped[str] = mapped_column(Text, default="{}")
     """JSON, by module id: the module's last activity, in whole seconds since 1970 (UTC)."""
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

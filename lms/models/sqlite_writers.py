@@ -154,9 +154,8 @@ class QueuedWriterConnection(sqlite3.Connection):
     def end_write(self) -> None:
         """Give the turn back once no transaction is open (committed, rolled back, or the
         statement failed before beginning one)."""
-        if self._queued and not self.in_transaction:
-            self._queued = False
-            self._queue.release()
+        if not self.in_transaction:
+            self._give_back()
 
     def commit(self) -> None:
         try:

@@ -33,7 +33,7 @@ from lms.competency.services import NewEvidence, competency_ids, record_evidence
 from lms.content.cache import LiveQuestion, LiveQuiz, live_quiz
 from lms.content.urls import section_url
 from lms.learning.progress import ACTIVITY_RESOLUTION, module_progress
-from lms.learning.summary import ModuleFacts, update_module_in_summary
+from lms.learning.summary import ProgressRowValues, update_module_in_summary
 from lms.models import (
     Answer,
     Attempt,
@@ -1235,7 +1235,7 @@ def _update_progress(
     score: float,
     passed: bool,
     submitted_at: datetime,
-) -> ModuleFacts:
+) -> ProgressRowValues:
     """Update the learner's module progress after a graded attempt: the quiz summary and
     the activity (to the minute, as `module_progress` does). The one place a submission
     changes the progress row; an object of the row the session holds is expired.
@@ -1261,7 +1261,7 @@ def _update_progress(
     held = session.identity_map.get(identity_key(ModuleProgress, progress.id))
     if held is not None:
         session.expire(held)
-    return ModuleFacts(
+    return ProgressRowValues(
         module_id=progress.module_id,
         sections_completed=progress.sections_completed,
         reading_completed_at=progress.reading_completed_at,

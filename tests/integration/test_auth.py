@@ -148,6 +148,16 @@ def _reset_link(caplog) -> str:
     return match.group(1)
 
 
+def _choose_password(client, auth, link: str, email: str, new: str) -> None:
+    """Choose a password through a link's form, then sign in with it."""
+    response = client.post(
+        link, data={"password": new, "confirm": new, "csrf_token": csrf_token(client, link)}
+    )
+    assert response.status_code == 302
+    auth.login(email, new)
+    assert client.get("/account/").status_code == 200
+
+
 def test_password_reset_round_trip(app_ctx, client, auth, caplog):
     make_user(email="camille@example.org")
     client.post(
@@ -155,13 +165,7 @@ def test_password_reset_round_trip(app_ctx, client, auth, caplog):
         data={"email": "camille@example.org", "csrf_token": csrf_token(client, "/reset")},
     )
     link = _reset_link(caplog)
-    new = "nouveau-mot-de-passe"
-    response = client.post(
-        link, data={"password": new, "confirm": new, "csrf_token": csrf_token(client, link)}
-    )
-    assert response.status_code == 302
-    auth.login("camille@example.org", new)
-    assert client.get("/account/").status_code == 200
+    _choose_password(client, auth, link, "camille@example.org", "nouveau-mot-de-passe")
     # The link is single-use: the password changed, so it no longer works.
     assert client.get(link).status_code == 302
 
@@ -180,16 +184,7 @@ def test_password_reset_token_expires(app_ctx):
     user = make_user()
     token = services.make_reset_token(user)
     assert services.user_for_reset_token(token, max_age=3600) == user
-    # Signed an hour and a second ago:
-    serializer = URLSafeTimedSerializer(app_ctx.config["SECRET_KEY"], salt=services.RESET_SALT)
-    import time
-
-    real_time = time.time
-    try:
-        time.time = lambda: real_time() - 3601  # type: ignore[assignment]
-        old_token = serializer.dumps({"uid": user.id, "fp": services._password_fingerprint(user)})
-    finally:
-        time.time = real_time  # type: ignore[assignment]
+    old_token = _signed_ago(services.RESET_SALT, user, 3601)  # an hour and a second ago
     assert services.user_for_reset_token(old_token, max_age=3600) is None
     assert services.user_for_reset_token(token + "x") is None
 
@@ -220,13 +215,7 @@ def test_an_invitation_lasts_days_where_a_reset_link_lasts_an_hour(app_ctx, clie
     )
     link = f"/reset/{invitation}"
     assert client.get(link).status_code == 200
-    new = "mon-premier-mot-de-passe"
-    response = client.post(
-        link, data={"password": new, "confirm": new, "csrf_token": csrf_token(client, link)}
-    )
-    assert response.status_code == 302
-    auth.login("nouvelle@example.org", new)
-    assert client.get("/account/").status_code == 200
+    _choose_password(client, auth, link, "nouvelle@example.org", "mon-premier-mot-de-passe")
     # Single-use, like a reset link: the password changed, so it no longer works.
     assert client.get(link).status_code == 302
 
