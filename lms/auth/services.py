@@ -23,6 +23,7 @@ from lms.extensions import db
 from lms.mail import send_mail
 from lms.models import ApiToken, Cohort, CohortMembership, CohortRole, Organisation, Role, User
 from lms.models.base import utcnow
+from lms.models.driver import DriverStatement
 
 RESET_SALT = "escales-password-reset"
 INVITATION_SALT = "escales-invitation"
@@ -289,9 +290,7 @@ def user_for_api_token(token: str, now: datetime | None = None) -> User | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     session = db.session()
-    found = (
-        session.connection().execute(_TOKEN_AND_USER, {"token_hash": _hash_token(token)}).first()
-    )
+    found = _TOKEN_AND_USER.first(session.connection(), {"token_hash": _hash_token(token)})
     now = now or utcnow()
     if found is None:
         return None
@@ -309,10 +308,11 @@ def user_for_api_token(token: str, now: datetime | None = None) -> User | None:
 
 
 # What checking a token reads, and its user, by the token's hash: one Core statement built
-# once (every API request runs it); the user is made from its columns (lms.auth.user_loading).
+# once and run on the driver's cursor (every API request runs it; lms.models.driver); the
+# user is made from its columns (lms.auth.user_loading).
 _TOKEN = cast(Table, ApiToken.__table__)
 _USER = cast(Table, User.__table__)
-_TOKEN_AND_USER = (
+_TOKEN_AND_USER = DriverStatement(
     select(
         _TOKEN.c.id, _TOKEN.c.revoked_at, _TOKEN.c.expires_at, _TOKEN.c.last_used_at, *USER_COLUMNS
     )

@@ -75,6 +75,12 @@ from lms.models import (
     User,
 )
 from lms.models.base import utcnow
+from lms.models.driver import (
+    DriverStatement,
+    DriverStatementsBySize,
+    numbered_binds,
+    numbered_values,
+)
 
 # Called (session, user_id) after a learner's profile changed, in the same transaction:
 # other areas react without this module knowing them (certification auto-issue).
@@ -171,15 +177,36 @@ def record_evidence(
     # session): write what the session holds first (a review the evidence points to...).
     session.flush()
     states = _computed_states(session, user_id, batches)
-    session.connection().execute(_INSERT_EVIDENCE, rows)
+    _INSERT_EVIDENCE.executemany(session.connection(), rows)
     _write_states(session, states.values())
     for hook in PROFILE_CHANGE_HOOKS:
         hook(session, user_id)
 
 
 #: The evidence rows of an append, with one batched INSERT on the table itself (a Core
-#: statement built once: the ORM's bulk insert of the same rows costs several times more).
-_INSERT_EVIDENCE = insert(cast(Table, Evidence.__table__))
+#: statement built once, run on the driver's cursor: lms.models.driver; the ORM's bulk
+#: insert of the same rows costs several times more).
+_EVIDENCE_COLUMNS = (
+    "user_id",
+    "competency_id",
+    "source",
+    "score",
+    "weight",
+    "level",
+    "key",
+    "occurred_at",
+    "recorded_at",
+    "module_id",
+    "answer_id",
+    "review_id",
+    "recorded_by_id",
+    "note",
+)
+_INSERT_EVIDENCE = DriverStatement(
+    insert(cast(Table, Evidence.__table__)).values(
+        {name: bindparam(name) for name in _EVIDENCE_COLUMNS}
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -265,8 +292,9 @@ def _locked_states(
     competency_ids = sorted(set(competency_ids))
     states = {
         competency_id: _LockedState(state_id, aggregate)
-        for state_id, competency_id, aggregate in session.connection().execute(
-            _LOCK_STATES, {"s_user_id": user_id, "s_competency_ids": competency_ids}
+        for state_id, competency_id, aggregate in _LOCK_STATES.of_size(len(competency_ids)).rows(
+            session.connection(),
+            {"s_user_id": user_id, **numbered_values("s_competency_id", competency_ids)},
         )
     }
     for competency_id in competency_ids:
@@ -276,15 +304,18 @@ def _locked_states(
     return states
 
 
-#: A learner's state rows for some competencies, locked in competency order (built once).
-_LOCK_STATES = (
-    select(CompetencyState.id, CompetencyState.competency_id, CompetencyState.aggregate)
-    .where(
-        CompetencyState.user_id == bindparam("s_user_id"),
-        CompetencyState.competency_id.in_(bindparam("s_competency_ids", expanding=True)),
+#: A learner's state rows for some competencies, locked in competency order (built once
+#: per number of competencies, run on the driver's cursor: lms.models.driver).
+_LOCK_STATES = DriverStatementsBySize(
+    lambda size: (
+        select(CompetencyState.id, CompetencyState.competency_id, CompetencyState.aggregate)
+        .where(
+            CompetencyState.user_id == bindparam("s_user_id"),
+            CompetencyState.competency_id.in_(numbered_binds("s_competency_id", size)),
+        )
+        .order_by(CompetencyState.competency_id)
+        .with_for_update()
     )
-    .order_by(CompetencyState.competency_id)
-    .with_for_update()
 )
 
 #: One UPDATE for all the competencies of an append (executemany), on the table itself:
@@ -301,7 +332,7 @@ PROFILE_COLUMNS = (
     "self_level",
     "last_evidence_at",
 )
-_UPDATE_STATE = (
+_UPDATE_STATE = DriverStatement(
     update(_STATE_TABLE)
     .where(_STATE_TABLE.c.id == bindparam("state_id"))
     .values({name: bindparam(name) for name in (*PROFILE_COLUMNS, "aggregate", "updated_at")})
@@ -335,7 +366,7 @@ def _write_states(
     ]
     if not rows:
         return
-    session.connection().execute(_UPDATE_STATE, rows)
+    _UPDATE_STATE.executemany(session.connection(), rows)
     for row in rows:
         held = session.identity_map.get(identity_key(CompetencyState, row["state_id"]))
         if held is not None:

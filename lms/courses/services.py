@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import CursorResult, and_, bindparam, func, select, update
 from sqlalchemy import text as sql_text
@@ -57,6 +57,7 @@ from lms.models import (
     Theme,
 )
 from lms.models.base import utcnow
+from lms.models.driver import DriverStatementsBySize, numbered_binds, numbered_values
 
 SEARCH_LIMIT = 50
 
@@ -383,31 +384,50 @@ def open_section(
 
 
 # A returning learner's visit, the statements built once: the lesson page is the busiest page
-# of the site, and building a statement costs more than running it on SQLite.
-_VISIT_QUERY = (
-    select(
-        ModuleProgress.id,
-        ModuleProgress.last_section_id,
-        ModuleProgress.last_activity_at,
-        ModuleProgress.reading_completed_at,
-        ModuleProgress.quiz_passed_at,
-        ModuleProgress.quiz_best_score,
-        ModuleProgress.practice_status,
-        SectionProgress.section_id,
-        SectionProgress.completed_at,
-    )
-    .outerjoin(
-        SectionProgress,
-        and_(
-            SectionProgress.user_id == ModuleProgress.user_id,
-            SectionProgress.section_id.in_(bindparam("section_ids", expanding=True)),
-        ),
-    )
-    .where(
-        ModuleProgress.user_id == bindparam("user_id"),
-        ModuleProgress.module_id == bindparam("module_id"),
+# of the site, and building a statement costs more than running it on SQLite. The query runs
+# on the driver's cursor (lms.models.driver), compiled once per number of sections.
+_VISIT_QUERY = DriverStatementsBySize(
+    lambda sections: (
+        select(
+            ModuleProgress.id,
+            ModuleProgress.last_section_id,
+            ModuleProgress.last_activity_at,
+            ModuleProgress.reading_completed_at,
+            ModuleProgress.quiz_passed_at,
+            ModuleProgress.quiz_best_score,
+            ModuleProgress.practice_status,
+            SectionProgress.section_id,
+            SectionProgress.completed_at,
+        )
+        .outerjoin(
+            SectionProgress,
+            and_(
+                SectionProgress.user_id == ModuleProgress.user_id,
+                SectionProgress.section_id.in_(numbered_binds("section_id", sections)),
+            ),
+        )
+        .where(
+            ModuleProgress.user_id == bindparam("user_id"),
+            ModuleProgress.module_id == bindparam("module_id"),
+        )
     )
 )
+
+
+class _VisitRow(NamedTuple):
+    """A row of _VISIT_QUERY: the module's progress with one of the learner's sections."""
+
+    id: int
+    last_section_id: int | None
+    last_activity_at: datetime | None
+    reading_completed_at: datetime | None
+    quiz_passed_at: datetime | None
+    quiz_best_score: float | None
+    practice_status: str
+    section_id: int | None
+    completed_at: datetime | None
+
+
 _MARK_ACTIVITY = (
     update(ModuleProgress)
     .where(ModuleProgress.id == bindparam("progress_id"))
@@ -429,16 +449,21 @@ def _known_visit(
     visit of the section (the caller creates its row and moves the resume point there).
     """
     connection = session.connection()
-    rows = connection.execute(
-        _VISIT_QUERY,
-        {"section_ids": module.section_ids, "user_id": user_id, "module_id": module.id},
-    ).all()
-    readings = {row.section_id: row.completed_at is not None for row in rows if row.section_id}
-    if not rows or current.id not in readings:
+    rows = _VISIT_QUERY.of_size(len(module.section_ids)).rows(
+        connection,
+        {
+            **numbered_values("section_id", module.section_ids),
+            "user_id": user_id,
+            "module_id": module.id,
+        },
+    )
+    visit = [_VisitRow(*row) for row in rows]
+    readings = {row.section_id: row.completed_at is not None for row in visit if row.section_id}
+    if not visit or current.id not in readings:
         return None
-    row = rows[0]
-    now = utcnow()
+    row = visit[0]
     last_activity_at = row.last_activity_at
+    now = utcnow()
     # Coming back to a section seen before does not move the resume point (the learner's
     # furthest point: see rules.resume_section), so such a visit only writes the minute of
     # activity, at most once a minute.

@@ -44,6 +44,7 @@ from lms.models import (
     XapiStatement,
 )
 from lms.models.base import SerialisedJSON, utcnow
+from lms.models.driver import DriverStatement
 from lms.quiz import services as quiz_services
 
 
@@ -55,10 +56,27 @@ def register() -> None:
         quiz_services.ANSWER_HOOKS.append(answer_statements)
 
 
-#: The outbox table, for the quiz hook's batched INSERT (a Core statement built once).
+#: The outbox table, for the quiz hook's batched INSERT (a Core statement built once, run
+#: on the driver's cursor: lms.models.driver).
 _XAPI_TABLE = cast(Table, XapiStatement.__table__)
-_INSERT_STATEMENTS = insert(_XAPI_TABLE).values(
-    statement=bindparam("statement_json", type_=SerialisedJSON())
+_OUTBOX_COLUMNS = (
+    "id",
+    "user_id",
+    "verb",
+    "occurred_at",
+    "created_at",
+    "sent_at",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+)
+_INSERT_STATEMENTS = DriverStatement(
+    insert(_XAPI_TABLE).values(
+        {
+            **{name: bindparam(name) for name in _OUTBOX_COLUMNS},
+            "statement": bindparam("statement_json", type_=SerialisedJSON()),
+        }
+    )
 )
 
 
@@ -110,7 +128,7 @@ def answer_statements(attempt: quiz_services.GradedAttempt) -> Callable[[Session
         }
         for verb, statement in statements
     ]
-    return lambda session: session.connection().execute(_INSERT_STATEMENTS, rows)
+    return lambda session: _INSERT_STATEMENTS.executemany(session.connection(), rows)
 
 
 def current_site() -> xapi.Site:

@@ -41,6 +41,7 @@ from lms.cohorts.rules import percent
 from lms.learning.progress import SUMMARIES_TO_REFRESH
 from lms.models import LearnerSummary, ModuleProgress
 from lms.models.base import utcnow
+from lms.models.driver import DriverStatement
 
 #: Learners refreshed per batch by the rebuild (bounded IN lists and memory).
 REBUILD_BATCH = 500
@@ -170,12 +171,13 @@ def refresh_learner_summary(session: Session, user_ids: Iterable[int]) -> None:
 
 _SUMMARY = cast(Table, LearnerSummary.__table__)
 # A quiz submission's statements, built once (a hot path): see update_module_in_summary.
-_LOCK_SUMMARY = (
+# They run on the driver's cursor (lms.models.driver).
+_LOCK_SUMMARY = DriverStatement(
     select(*(_SUMMARY.c[name] for name in SUMMARY_FACTS))
     .where(_SUMMARY.c.user_id == bindparam("s_user_id"))
     .with_for_update()
 )
-_UPDATE_SUMMARY = (
+_UPDATE_SUMMARY = DriverStatement(
     update(_SUMMARY)
     .where(_SUMMARY.c.user_id == bindparam("s_user_id"))
     .values({name: bindparam(f"new_{name}") for name in (*SUMMARY_FACTS, "updated_at")})
@@ -213,7 +215,7 @@ def update_module_in_summary(session: Session, user_id: int, row: Any) -> None:
     connection = session.connection()
     current = None
     if not marked or user_id not in marked:
-        current = connection.execute(_LOCK_SUMMARY, {"s_user_id": user_id}).first()
+        current = _LOCK_SUMMARY.first(connection, {"s_user_id": user_id})
     if current is None:
         refresh_learner_summary(session, [user_id])
         return
@@ -228,8 +230,8 @@ def update_module_in_summary(session: Session, user_id: int, row: Any) -> None:
         last = row.last_activity_at if last is None else max(last, row.last_activity_at)
     values = _values(cells, activity, last)
     if any(values[name] != old[name] for name in SUMMARY_FACTS):
-        connection.execute(
-            _UPDATE_SUMMARY,
+        _UPDATE_SUMMARY.execute(
+            connection,
             {
                 "s_user_id": user_id,
                 "new_updated_at": utcnow(),

@@ -46,6 +46,7 @@ from lms.models import (
     Section,
 )
 from lms.models.base import SerialisedJSON, utcnow
+from lms.models.driver import DriverStatement
 from lms.quiz import grading, rules
 from lms.quiz.forms import InputProblem, field_name, sanitise_draft
 
@@ -849,11 +850,11 @@ def _attempt_counts(
 ) -> tuple[int, datetime | None, int | None]:
     """How many attempts the learner started on the module, when they last submitted one,
     and the id of the attempt made with `key` (None if there is none), in one query."""
-    started, last_submitted_at, key_id = (
-        session.connection()
-        .execute(_ATTEMPT_COUNTS, {"c_user_id": user_id, "c_module_id": module_id, "c_key": key})
-        .one()
+    row = _ATTEMPT_COUNTS.first(
+        session.connection(), {"c_user_id": user_id, "c_module_id": module_id, "c_key": key}
     )
+    assert row is not None  # an aggregate always returns its row
+    started, last_submitted_at, key_id = row
     return started, last_submitted_at, key_id
 
 
@@ -874,15 +875,35 @@ _PROGRESS = cast(Table, ModuleProgress.__table__)
 
 # The statements of a submission, built once: writing rows with Core statements costs a
 # fraction of flushing objects (the rows are not objects of the session; see _record).
-_ATTEMPT_COUNTS = select(
-    func.count(_ATTEMPT.c.id),
-    func.max(_ATTEMPT.c.submitted_at),
-    func.max(case((_ATTEMPT.c.idempotency_key == bindparam("c_key"), _ATTEMPT.c.id))),
-).where(
-    _ATTEMPT.c.user_id == bindparam("c_user_id"),
-    _ATTEMPT.c.module_id == bindparam("c_module_id"),
+_ATTEMPT_COUNTS = DriverStatement(
+    select(
+        func.count(_ATTEMPT.c.id),
+        func.max(_ATTEMPT.c.submitted_at),
+        func.max(case((_ATTEMPT.c.idempotency_key == bindparam("c_key"), _ATTEMPT.c.id))),
+    ).where(
+        _ATTEMPT.c.user_id == bindparam("c_user_id"),
+        _ATTEMPT.c.module_id == bindparam("c_module_id"),
+    )
 )
-_INSERT_ATTEMPT = insert(_ATTEMPT).returning(_ATTEMPT.c.id)
+_ATTEMPT_COLUMNS = (
+    "user_id",
+    "module_id",
+    "idempotency_key",
+    "number",
+    "status",
+    "seed",
+    "draft",
+    "started_at",
+    "submitted_at",
+    "score",
+    "passed",
+    "pass_mark",
+)
+_INSERT_ATTEMPT = DriverStatement(
+    insert(_ATTEMPT)
+    .values({name: bindparam(name) for name in _ATTEMPT_COLUMNS})
+    .returning(_ATTEMPT.c.id)
+)
 _SUBMIT_ATTEMPT = (
     update(_ATTEMPT)
     .where(_ATTEMPT.c.id == bindparam("attempt_id"))
@@ -921,7 +942,7 @@ _INSERT_SNAPSHOTS = (
     .values(snapshot=bindparam("s_snapshot", type_=SerialisedJSON()))
     .returning(_SNAPSHOT.c.digest, _SNAPSHOT.c.id)
 )
-_LOCK_PROGRESS = (
+_LOCK_PROGRESS = DriverStatement(
     select(
         _PROGRESS.c.id,
         _PROGRESS.c.quiz_attempts,
@@ -939,7 +960,7 @@ _LOCK_PROGRESS = (
     )
     .with_for_update()
 )
-_UPDATE_PROGRESS = (
+_UPDATE_PROGRESS = DriverStatement(
     update(_PROGRESS)
     .where(_PROGRESS.c.id == bindparam("progress_id"))
     .values(
@@ -972,25 +993,36 @@ def _lock_progress_row(session: Session, user_id: int, module_id: int) -> _Locke
     read as a plain row, the row as it is once locked. One statement when the row exists."""
     params = {"p_user_id": user_id, "p_module_id": module_id}
     session.flush()  # what the session holds is written first, as autoflush would
-    row = session.connection().execute(_LOCK_PROGRESS, params).first()
-    if row is None:
+    found = _LOCK_PROGRESS.first(session.connection(), params)
+    if found is None:
         module_progress(session, user_id, module_id)  # creates it, safe under concurrency
         session.flush()
-        row = session.connection().execute(_LOCK_PROGRESS, params).first()
-        assert row is not None
+        found = _LOCK_PROGRESS.first(session.connection(), params)
+        assert found is not None
+    (
+        progress_id,
+        attempts,
+        failures,
+        best_score,
+        passed_at,
+        last_activity_at,
+        sections_completed,
+        reading_completed_at,
+        practice_status,
+    ) = found
     return _LockedProgress(
-        id=row.id,
+        id=progress_id,
         module_id=module_id,
         summary=rules.QuizSummary(
-            attempts=row.quiz_attempts or 0,
-            failures=row.quiz_failures or 0,
-            best_score=row.quiz_best_score,
-            passed_at=row.quiz_passed_at,
+            attempts=attempts or 0,
+            failures=failures or 0,
+            best_score=best_score,
+            passed_at=passed_at,
         ),
-        last_activity_at=row.last_activity_at,
-        sections_completed=row.sections_completed,
-        reading_completed_at=row.reading_completed_at,
-        practice_status=row.practice_status,
+        last_activity_at=last_activity_at,
+        sections_completed=sections_completed,
+        reading_completed_at=reading_completed_at,
+        practice_status=practice_status,
     )
 
 
@@ -1146,27 +1178,23 @@ def _write_attempt(
         attempt.status = AttemptStatus.SUBMITTED
         attempt.score, attempt.passed = score, passed
         attempt.submitted_at = submitted_at
-        attempt.id = (
-            session.connection()
-            .execute(
-                _INSERT_ATTEMPT,
-                {
-                    "user_id": attempt.user_id,
-                    "module_id": attempt.module_id,
-                    "idempotency_key": attempt.idempotency_key,
-                    "number": attempt.number,
-                    "status": attempt.status,
-                    "seed": attempt.seed,
-                    "draft": attempt.draft,
-                    "started_at": attempt.started_at,
-                    "submitted_at": submitted_at,
-                    "score": score,
-                    "passed": passed,
-                    "pass_mark": attempt.pass_mark,
-                },
-            )
-            .scalar_one()
-        )
+        (attempt.id,) = _INSERT_ATTEMPT.rows(
+            session.connection(),
+            {
+                "user_id": attempt.user_id,
+                "module_id": attempt.module_id,
+                "idempotency_key": attempt.idempotency_key,
+                "number": attempt.number,
+                "status": attempt.status,
+                "seed": attempt.seed,
+                "draft": attempt.draft,
+                "started_at": attempt.started_at,
+                "submitted_at": submitted_at,
+                "score": score,
+                "passed": passed,
+                "pass_mark": attempt.pass_mark,
+            },
+        )[0]
         return attempt.id
     session.connection().execute(
         _SUBMIT_ATTEMPT,
@@ -1247,8 +1275,8 @@ def _update_progress(
     activity = progress.last_activity_at
     if activity is None or now - activity >= ACTIVITY_RESOLUTION:
         activity = now
-    session.connection().execute(
-        _UPDATE_PROGRESS,
+    _UPDATE_PROGRESS.execute(
+        session.connection(),
         {
             "progress_id": progress.id,
             "new_attempts": summary.attempts,

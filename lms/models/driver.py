@@ -1,0 +1,199 @@
+"""The busiest statements, run on the database driver's cursor.
+
+On the lesson page and the quiz submission, SQLAlchemy's execution of a Core statement
+(looking up the compiled form, an execution context, processing each parameter, a result
+object) costs several times what SQLite spends running it. A `DriverStatement` is a Core
+statement compiled once per dialect, with its parameters' and columns' type processors
+looked up once; running it hands the SQL to the driver's cursor on the session's
+connection, inside the session's transaction, and returns plain tuples.
+
+What stays as it was:
+- the SQL, the types' conversions (timestamps, JSON, enums, booleans) and the dialect's
+  casts are SQLAlchemy's own, from the same compiler and the same type objects;
+- the engine's `before_cursor_execute` and `after_cursor_execute` listeners are called,
+  so statement counts (tests, benchmarks) still see every statement;
+- the driver's errors are raised as SQLAlchemy's (`IntegrityError`...), so callers catch
+  the same exceptions;
+- on SQLite, the writer queue (lms.models.sqlite_writers) works below the cursor, so
+  writes still wait their turn.
+
+Lists in `IN` take one parameter per item: `numbered_binds` builds them and
+`numbered_values` fills them; a statement is built and compiled once per list length
+(`DriverStatementsBySize`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BindParameter, Connection, Dialect, bindparam, exc
+from sqlalchemy.sql.base import Executable
+
+#: A type's conversion of one value, as SQLAlchemy's types give them (None: no conversion).
+Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A statement compiled for one dialect, ready for the driver."""
+
+    sql: str
+    names: tuple[str, ...]  # the parameters, in the order of positional paramstyles
+    positional: bool
+    binds: tuple[tuple[str, Processor], ...]  # each parameter's conversion
+    columns: tuple[Any, ...]  # the types of the returned columns
+
+
+class DriverStatement:
+    """A Core statement run on the driver's cursor (see the module's docstring)."""
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._compiled: dict[str, _Compiled] = {}
+        # Each returned column's conversion, per dialect: some depend on the type the
+        # driver reports (psycopg's numbers), so they are looked up at the first run.
+        self._results: dict[str, tuple[Processor, ...]] = {}
+
+    def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Run the statement once; the rows it returns (SELECT or RETURNING), converted."""
+        dialect = connection.dialect
+        compiled = self._for(dialect)
+        cursor = self._run(connection, compiled, params)
+        try:
+            description = cursor.description
+            fetched = cursor.fetchall() if description else []
+        finally:
+            cursor.close()
+        if not fetched:
+            return []
+        results = self._results.get(dialect.name)
+        if results is None:
+            results = self._results[dialect.name] = tuple(
+                _dialect_type(type_, dialect).result_processor(dialect, column[1])
+                for type_, column in zip(compiled.columns, description, strict=True)
+            )
+        return _converted(fetched, results)
+
+    def first(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """The first row the statement returns, or None."""
+        found = self.rows(connection, params)
+        return found[0] if found else None
+
+    def execute(self, connection: Connection, params: Mapping[str, Any]) -> int:
+        """Run a statement that returns no rows; how many rows it changed."""
+        compiled = self._for(connection.dialect)
+        cursor = self._run(connection, compiled, params)
+        try:
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
+
+    def executemany(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run the statement once per row of parameters, in one driver call."""
+        if not rows:
+            return
+        compiled = self._for(connection.dialect)
+        many = [_parameters(compiled, row) for row in rows]
+        cursor = _call(connection, compiled.sql, many, lambda c: c.executemany(compiled.sql, many))
+        cursor.close()
+
+    def _run(self, connection: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> Any:
+        values = _parameters(compiled, params)
+        return _call(connection, compiled.sql, values, lambda c: c.execute(compiled.sql, values))
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = self._compiled[dialect.name] = _compile(self.statement, dialect)
+        return found
+
+
+class DriverStatementsBySize:
+    """A statement whose `IN` lists take one parameter per item: built by `build(size)`
+    and compiled once per list length."""
+
+    def __init__(self, build: Callable[[int], Executable]) -> None:
+        self._build = build
+        self._sizes: dict[int, DriverStatement] = {}
+
+    def of_size(self, size: int) -> DriverStatement:
+        """The statement for lists of `size` items."""
+        found = self._sizes.get(size)
+        if found is None:
+            found = self._sizes[size] = DriverStatement(self._build(size))
+        return found
+
+
+def numbered_binds(name: str, size: int) -> list[BindParameter[Any]]:
+    """`size` parameters for an `IN` list: name_0, name_1..."""
+    return [bindparam(f"{name}_{index}") for index in range(size)]
+
+
+def numbered_values(name: str, values: Sequence[Any]) -> dict[str, Any]:
+    """The values of `numbered_binds(name, len(values))`."""
+    return {f"{name}_{index}": value for index, value in enumerate(values)}
+
+
+def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
+    compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+    positional = bool(compiled.positional)
+    names = tuple(compiled.positiontup or ()) if positional else tuple(compiled.binds)
+    binds = tuple(
+        (name, _dialect_type(compiled.binds[name].type, dialect).bind_processor(dialect))
+        for name in names
+    )
+    columns = tuple(column.type for column in getattr(statement, "exported_columns", ()))
+    return _Compiled(compiled.string, names, positional, binds, columns)
+
+
+def _dialect_type(type_: Any, dialect: Dialect) -> Any:
+    """The type as this dialect runs it (SQLite's DATETIME for DateTime, and so on)."""
+    return type_.dialect_impl(dialect)
+
+
+def _parameters(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
+    try:
+        converted = [
+            (name, value if process is None else process(value))
+            for name, process in compiled.binds
+            for value in (params[name],)
+        ]
+    except KeyError as missing:
+        raise exc.ArgumentError(f"no value for the parameter {missing}") from None
+    if compiled.positional:
+        return tuple(value for _, value in converted)
+    return dict(converted)
+
+
+def _converted(rows: list[Any], processors: tuple[Processor, ...]) -> list[tuple[Any, ...]]:
+    if not any(processors):
+        return [tuple(row) for row in rows]
+    return [
+        tuple(
+            value if process is None else process(value)
+            for process, value in zip(processors, row, strict=True)
+        )
+        for row in rows
+    ]
+
+
+def _call(connection: Connection, sql: str, params: Any, run: Callable[[Any], Any]) -> Any:
+    """Run `run(cursor)` on a new cursor of the connection's driver connection, with the
+    engine's cursor events around it and the driver's errors raised as SQLAlchemy's."""
+    cursor = connection.connection.cursor()
+    dispatch = connection.dispatch
+    many = isinstance(params, list)
+    for listener in dispatch.before_cursor_execute:
+        listener(connection, cursor, sql, params, None, many)
+    try:
+        run(cursor)
+    except connection.dialect.loaded_dbapi.Error as error:
+        cursor.close()
+        raise exc.DBAPIError.instance(
+            sql, params, error, connection.dialect.loaded_dbapi.Error, dialect=connection.dialect
+        ) from error
+    for listener in dispatch.after_cursor_execute:
+        listener(connection, cursor, sql, params, None, many)
+    return cursor
