@@ -19,7 +19,7 @@ What stays as it was:
 
 Lists in `IN` take one parameter per item: `numbered_binds` builds them and
 `numbered_values` fills them; a statement is built and compiled once per list length
-(`DriverStatementsBySize`).
+(`DriverStatementsBySize`). So do the rows of a `multi_row_insert` (`numbered_rows`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, Dialect, bindparam, exc
+from sqlalchemy import BindParameter, Connection, Dialect, Insert, Table, bindparam, exc, insert
 from sqlalchemy.sql.base import Executable
 
 #: A type's conversion of one value, as SQLAlchemy's types give them (None: no conversion).
@@ -96,12 +96,16 @@ class DriverStatement:
             return
         compiled = self._for(connection.dialect)
         many = [_parameters(compiled, row) for row in rows]
-        cursor = _call(connection, compiled.sql, many, lambda c: c.executemany(compiled.sql, many))
+        cursor = _call(
+            connection, compiled.sql, many, lambda c: c.executemany(compiled.sql, many), many=True
+        )
         cursor.close()
 
     def _run(self, connection: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> Any:
         values = _parameters(compiled, params)
-        return _call(connection, compiled.sql, values, lambda c: c.execute(compiled.sql, values))
+        return _call(
+            connection, compiled.sql, values, lambda c: c.execute(compiled.sql, values), many=False
+        )
 
     def _for(self, dialect: Dialect) -> _Compiled:
         found = self._compiled.get(dialect.name)
@@ -136,6 +140,31 @@ def numbered_values(name: str, values: Sequence[Any]) -> dict[str, Any]:
     return {f"{name}_{index}": value for index, value in enumerate(values)}
 
 
+def multi_row_insert(
+    table: Table, columns: Sequence[str], size: int, types: Mapping[str, Any] | None = None
+) -> Insert:
+    """An INSERT of `size` rows in one VALUES list (one statement, so RETURNING gives every
+    row's values): in row i, `column` takes the parameter `column_i` (`numbered_rows` fills
+    them). Each parameter has its column's type, or the one given in `types`."""
+    types = types or {}
+    return insert(table).values(
+        [
+            {
+                name: bindparam(f"{name}_{index}", type_=types.get(name, table.c[name].type))
+                for name in columns
+            }
+            for index in range(size)
+        ]
+    )
+
+
+def numbered_rows(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The parameters of `multi_row_insert` for these rows."""
+    return {
+        f"{name}_{index}": value for index, row in enumerate(rows) for name, value in row.items()
+    }
+
+
 def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
     positional = bool(compiled.positional)
@@ -155,16 +184,15 @@ def _dialect_type(type_: Any, dialect: Dialect) -> Any:
 
 def _parameters(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
     try:
-        converted = [
-            (name, value if process is None else process(value))
+        values = [
+            params[name] if process is None else process(params[name])
             for name, process in compiled.binds
-            for value in (params[name],)
         ]
     except KeyError as missing:
         raise exc.ArgumentError(f"no value for the parameter {missing}") from None
     if compiled.positional:
-        return tuple(value for _, value in converted)
-    return dict(converted)
+        return values  # the drivers take any sequence
+    return dict(zip(compiled.names, values, strict=True))
 
 
 def _converted(rows: list[Any], processors: tuple[Processor, ...]) -> list[tuple[Any, ...]]:
@@ -179,12 +207,13 @@ def _converted(rows: list[Any], processors: tuple[Processor, ...]) -> list[tuple
     ]
 
 
-def _call(connection: Connection, sql: str, params: Any, run: Callable[[Any], Any]) -> Any:
+def _call(
+    connection: Connection, sql: str, params: Any, run: Callable[[Any], Any], *, many: bool
+) -> Any:
     """Run `run(cursor)` on a new cursor of the connection's driver connection, with the
     engine's cursor events around it and the driver's errors raised as SQLAlchemy's."""
     cursor = connection.connection.cursor()
     dispatch = connection.dispatch
-    many = isinstance(params, list)
     for listener in dispatch.before_cursor_execute:
         listener(connection, cursor, sql, params, None, many)
     try:

@@ -46,7 +46,14 @@ from lms.models import (
     Section,
 )
 from lms.models.base import SerialisedJSON, utcnow
-from lms.models.driver import DriverStatement
+from lms.models.driver import (
+    DriverStatement,
+    DriverStatementsBySize,
+    multi_row_insert,
+    numbered_binds,
+    numbered_rows,
+    numbered_values,
+)
 from lms.quiz import grading, rules
 from lms.quiz.forms import InputProblem, field_name, sanitise_draft
 
@@ -915,27 +922,34 @@ _SUBMIT_ATTEMPT = (
         draft=bindparam("new_draft"),
     )
 )
-# RETURNING the position too: rows may come back in any order.
-_INSERT_ANSWERS = (
-    insert(_ANSWER)
-    .values(
-        attempt_id=bindparam("a_attempt_id"),
-        question_id=bindparam("a_question_id"),
-        question_key=bindparam("a_question_key"),
-        position=bindparam("a_position"),
-        snapshot_id=bindparam("a_snapshot_id"),
-        response=bindparam("a_response", type_=SerialisedJSON()),
-        score=bindparam("a_score"),
-        correct=bindparam("a_correct"),
-        feedback=bindparam("a_feedback", type_=SerialisedJSON()),
-    )
-    .returning(_ANSWER.c.position, _ANSWER.c.id)
+_ANSWER_COLUMNS = (
+    "attempt_id",
+    "question_id",
+    "question_key",
+    "position",
+    "snapshot_id",
+    "response",
+    "score",
+    "correct",
+    "feedback",
+)
+# One INSERT for every answer (compiled once per number of questions, run on the driver's
+# cursor: lms.models.driver). RETURNING the position too: rows may come back in any order.
+_INSERT_ANSWERS = DriverStatementsBySize(
+    lambda size: multi_row_insert(
+        _ANSWER,
+        _ANSWER_COLUMNS,
+        size,
+        {"response": SerialisedJSON(), "feedback": SerialisedJSON()},  # serialised already
+    ).returning(_ANSWER.c.position, _ANSWER.c.id)
 )
 _SNAPSHOT = cast(Table, QuestionSnapshot.__table__)
-_FIND_SNAPSHOTS = (
-    select(_SNAPSHOT.c.digest, func.min(_SNAPSHOT.c.id))
-    .where(_SNAPSHOT.c.digest.in_(bindparam("digests", expanding=True)))
-    .group_by(_SNAPSHOT.c.digest)
+_FIND_SNAPSHOTS = DriverStatementsBySize(
+    lambda size: (
+        select(_SNAPSHOT.c.digest, func.min(_SNAPSHOT.c.id))
+        .where(_SNAPSHOT.c.digest.in_(numbered_binds("digest", size)))
+        .group_by(_SNAPSHOT.c.digest)
+    )
 )
 _INSERT_SNAPSHOTS = (
     insert(_SNAPSHOT)
@@ -1056,14 +1070,14 @@ def _record(
         digests = [snapshot_digest(text) for text in snapshots]
     rows = [
         {
-            "a_question_id": question.id,
-            "a_question_key": question.key,
-            "a_position": position,
+            "question_id": question.id,
+            "question_key": question.key,
+            "position": position,
             # Serialised here, before the write transaction, not while it holds the lock.
-            "a_response": json.dumps(response),
-            "a_score": result.score,
-            "a_correct": result.correct,
-            "a_feedback": json.dumps(
+            "response": json.dumps(response),
+            "score": result.score,
+            "correct": result.correct,
+            "feedback": json.dumps(
                 [
                     {"key": part.key, "correct": part.correct, "message": part.message}
                     for part in result.parts
@@ -1101,11 +1115,13 @@ def _record(
     # The trainer's dashboard reads the learner's summary: same transaction, last progress change.
     update_module_in_summary(session, attempt.user_id, facts)
     for row, snapshot_id in zip(rows, snapshot_ids, strict=True):
-        row["a_attempt_id"] = attempt_id
-        row["a_snapshot_id"] = snapshot_id
+        row["attempt_id"] = attempt_id
+        row["snapshot_id"] = snapshot_id
     by_position = {
         position: answer_id
-        for position, answer_id in session.connection().execute(_INSERT_ANSWERS, rows)
+        for position, answer_id in _INSERT_ANSWERS.of_size(len(rows)).rows(
+            session.connection(), numbered_rows(rows)
+        )
     }
     for write in writers:
         if write is not None:
@@ -1151,10 +1167,11 @@ def _stored_snapshots(
     """The QuestionSnapshot id of each serialised snapshot (with its digest): the stored
     one, or one stored now. One query, plus one INSERT the first time a snapshot is seen."""
     connection = session.connection()
+    wanted = sorted(set(digests))
     found: dict[str, int] = {
         digest: snapshot_id
-        for digest, snapshot_id in connection.execute(
-            _FIND_SNAPSHOTS, {"digests": sorted(set(digests))}
+        for digest, snapshot_id in _FIND_SNAPSHOTS.of_size(len(wanted)).rows(
+            connection, numbered_values("digest", wanted)
         )
     }
     missing = {
