@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 XAPI_VERSION = "1.0.3"
 LANGUAGE = "fr-FR"
@@ -139,6 +140,22 @@ def _statement(
     instructor_id: int | None = None,
     statement_id: str | None = None,
 ) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "id": statement_id or new_statement_id(),
+        "actor": site.actor(user_id),
+        "verb": _verb(verb),
+        "object": activity,
+        "context": _context(site, parents, instructor_id),
+        "timestamp": timestamp(when),
+    }
+    if result is not None:
+        statement["result"] = result
+    return statement
+
+
+def _context(
+    site: Site, parents: list[dict[str, Any]] | None, instructor_id: int | None = None
+) -> dict[str, Any]:
     context: dict[str, Any] = {
         "platform": "Escales",
         "language": LANGUAGE,
@@ -150,17 +167,7 @@ def _statement(
         context["contextActivities"]["parent"] = parents
     if instructor_id is not None:
         context["instructor"] = site.actor(instructor_id)
-    statement: dict[str, Any] = {
-        "id": statement_id or new_statement_id(),
-        "actor": site.actor(user_id),
-        "verb": _verb(verb),
-        "object": activity,
-        "context": context,
-        "timestamp": timestamp(when),
-    }
-    if result is not None:
-        statement["result"] = result
-    return statement
+    return context
 
 
 def module_activity(site: Site, slug: str, title: str | None = None) -> dict[str, Any]:
@@ -198,25 +205,88 @@ def question_answered(
     when: datetime,
 ) -> dict[str, Any]:
     """A learner answered a quiz question (graded at submission)."""
-    activity = _activity(
+    return _statement(
+        site,
+        user_id,
+        "answered",
+        _question_activity(site, module_slug, question_key, question_type),
+        when,
+        result=_answer_result(response, score, correct),
+        parents=[quiz_activity(site, module_slug)],
+    )
+
+
+class AnsweredQuestion(Protocol):
+    """One answer of a quiz attempt, as its `answered` statement tells it (the quiz's
+    GradedAnswer is one)."""
+
+    @property
+    def question_key(self) -> str: ...
+    @property
+    def question_type(self) -> str: ...
+    @property
+    def response(self) -> Any: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def correct(self) -> bool: ...
+
+
+def answered_statements_json(
+    site: Site,
+    user_id: int,
+    module_slug: str,
+    answers: Sequence[AnsweredQuestion],
+    when: datetime,
+) -> list[tuple[str, str]]:
+    """The `answered` statements of one quiz attempt, as (id, JSON text): the statements
+    `question_answered` builds (a test checks it), serialised with the parts they all share
+    (actor, verb, context, timestamp) encoded once. A submission serialises a dozen of them
+    while the learner waits; most of each one's text is those shared parts."""
+    dumps = json.dumps
+    before_object = (
+        f', "actor": {dumps(site.actor(user_id))}, "verb": {dumps(_verb("answered"))}, "object": '
+    )
+    context = dumps(_context(site, [quiz_activity(site, module_slug)]))
+    before_result = f', "context": {context}, "timestamp": {dumps(timestamp(when))}, "result": '
+    statements = []
+    for answer in answers:
+        statement_id = new_statement_id()
+        activity = _question_activity(site, module_slug, answer.question_key, answer.question_type)
+        result = _answer_result(answer.response, answer.score, answer.correct)
+        text = "".join(
+            (
+                '{"id": "',
+                statement_id,
+                '"',
+                before_object,
+                dumps(activity),
+                before_result,
+                dumps(result),
+                "}",
+            )
+        )
+        statements.append((statement_id, text))
+    return statements
+
+
+def _question_activity(
+    site: Site, module_slug: str, question_key: str, question_type: str
+) -> dict[str, Any]:
+    return _activity(
         site.url(f"/modules/{module_slug}/quiz/questions/{question_key}"),
         "interaction",
         question_key,
         interactionType=INTERACTION_TYPES.get(question_type, "other"),
     )
+
+
+def _answer_result(response: Any, score: float, correct: bool) -> dict[str, Any]:
     result: dict[str, Any] = {"score": {"scaled": round(score, 4)}, "success": correct}
     text = response_text(response)
     if text is not None:
         result["response"] = text
-    return _statement(
-        site,
-        user_id,
-        "answered",
-        activity,
-        when,
-        result=result,
-        parents=[quiz_activity(site, module_slug)],
-    )
+    return result
 
 
 def quiz_activity(site: Site, module_slug: str) -> dict[str, Any]:

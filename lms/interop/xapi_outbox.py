@@ -99,26 +99,21 @@ def answer_statements(attempt: quiz_services.GradedAttempt) -> Callable[[Session
         attempt.started_at,
         when,
     )
-    statements = [("passed" if attempt.passed else "failed", finished)]
-    for answer in attempt.answers:
-        statement = xapi.question_answered(
-            site,
-            user_id,
-            attempt.module_slug,
-            answer.question_key,
-            answer.question_type,
-            answer.response,
-            answer.score,
-            answer.correct,
-            when,
-        )
-        statements.append(("answered", statement))
+    statements = [
+        (finished["id"], "passed" if attempt.passed else "failed", json.dumps(finished)),
+        *(
+            (statement_id, "answered", text)
+            for statement_id, text in xapi.answered_statements_json(
+                site, user_id, attempt.module_slug, attempt.answers, when
+            )
+        ),
+    ]
     rows = [
         {
-            "id": statement["id"],
+            "id": statement_id,
             "user_id": user_id,
             "verb": verb,
-            "statement_json": json.dumps(statement),  # before the write transaction
+            "statement_json": text,  # serialised before the write transaction
             "occurred_at": when,
             "created_at": created_at,
             "sent_at": None,
@@ -126,7 +121,7 @@ def answer_statements(attempt: quiz_services.GradedAttempt) -> Callable[[Session
             "next_attempt_at": None,
             "last_error": "",
         }
-        for verb, statement in statements
+        for statement_id, verb, text in statements
     ]
     return lambda session: _INSERT_STATEMENTS.executemany(session.connection(), rows)
 

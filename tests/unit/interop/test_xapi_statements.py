@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from lms.interop import xapi
 
@@ -122,3 +124,44 @@ def test_statement_ids_are_uuid7_growing_with_time_and_unguessable():
     assert len(set(earlier)) == 50  # the same millisecond: the random bits differ
     assert max(earlier) < later  # ids sort by time, as text too
     assert uuid.UUID(later).int >> 80 == 1_700_000_000_001
+
+
+@dataclass(frozen=True)
+class _Answer:
+    question_key: str
+    question_type: str
+    response: Any
+    score: float
+    correct: bool
+
+
+def test_an_attempts_answered_statements_serialised_at_once_are_question_answereds():
+    """The quiz's fast path writes the statements `question_answered` builds, whatever the
+    response's shape (none, text with quotes and braces, a list, pairs, a boolean)."""
+    answers = [
+        _Answer("piliers", "multiple", ["a", "c"], 0.5, False),
+        _Answer("statut", "short", 'une "SCIC" {coopérative}', 1.0, True),
+        _Answer("ordre", "ordering", ["x", "y", "z"], 0.3333333, False),
+        _Answer("paires", "matching", {"l1": "r2", "l2": None}, 0.5, False),
+        _Answer("vrai", "true_false", True, 1.0, True),
+        _Answer("vide", "numeric", None, 0.0, False),
+    ]
+    serialised = xapi.answered_statements_json(SITE, 7, "au-service", answers, WHEN)
+    assert len(serialised) == len(answers)
+    assert len({statement_id for statement_id, _ in serialised}) == len(answers)
+    for answer, (statement_id, text) in zip(answers, serialised, strict=True):
+        statement = json.loads(text)
+        assert statement["id"] == statement_id
+        assert uuid.UUID(statement_id).version == 7
+        expected = xapi.question_answered(
+            SITE,
+            7,
+            "au-service",
+            answer.question_key,
+            answer.question_type,
+            answer.response,
+            answer.score,
+            answer.correct,
+            WHEN,
+        )
+        assert statement == {**expected, "id": statement_id}
