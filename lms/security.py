@@ -1,10 +1,13 @@
-"""Security headers on every response."""
+"""Security headers on every response, and the session cookies' signing."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+import time
+from typing import Any
+
+from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 # No inline scripts or styles anywhere: everything is served from our own origin.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -34,15 +37,28 @@ HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
 class SessionCookies(SecureCookieSessionInterface):
-    """Flask's signed session cookies, with the signer built once per set of keys.
+    """Flask's signed session cookies, with the signer built once per set of keys, and the
+    cookies it verified remembered.
 
     Flask builds a new serializer to read the cookie of every request, and building one
     serialises a test value: the session interface keeps the one it built for the
     current keys (a changed SECRET_KEY or fallback list gets a new one).
+
+    A signed-in browser sends the same cookie with every request until the session
+    changes, and checking its signature and decoding it is a sizeable part of a lesson
+    page. A cookie verified with the current keys is remembered with its contents and the
+    time it was signed (at most VERIFIED_COOKIES of them, per process); it is accepted
+    again only while it would still pass the full check: same keys, not expired
+    (PERMANENT_SESSION_LIFETIME), not signed in the future. Sessions holding anything but
+    plain values (a list of flashed messages) are not remembered, so a request never
+    sees another's changes.
     """
+
+    VERIFIED_COOKIES = 4096
 
     def __init__(self) -> None:
         self._signers: dict[tuple[object, ...], URLSafeTimedSerializer] = {}
+        self._verified: dict[str, tuple[dict[str, Any], int]] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """The serializer for the app's current secret key and fallbacks."""
@@ -53,7 +69,35 @@ class SessionCookies(SecureCookieSessionInterface):
             if signer is None:
                 return None
             self._signers = {keys: signer}  # only the current keys are worth keeping
+            self._verified = {}  # verified with other keys
         return signer
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """The request's session, from its cookie (an empty one if the cookie is missing,
+        forged or expired), as Flask reads it."""
+        signer = self.get_signing_serializer(app)
+        if signer is None:
+            return None
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        known = self._verified.get(cookie)
+        if known is not None and 0 <= int(time.time()) - known[1] <= max_age:
+            return self.session_class(known[0])
+        try:
+            data, signed_at = signer.loads(cookie, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        if isinstance(data, dict) and all(type(v) in _PLAIN for v in data.values()):
+            if len(self._verified) >= self.VERIFIED_COOKIES:
+                self._verified = {}
+            self._verified[cookie] = (dict(data), int(signed_at.timestamp()))
+        return self.session_class(data)
+
+
+#: The types of session values that can be shared between requests without copying.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def init_app(app: Flask) -> None:

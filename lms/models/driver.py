@@ -95,7 +95,7 @@ class DriverStatement:
         if not rows:
             return
         compiled = self._for(connection.dialect)
-        many = [_parameters(compiled, row) for row in rows]
+        many = _many_parameters(compiled, rows)
         cursor = _call(
             connection, compiled.sql, many, lambda c: c.executemany(compiled.sql, many), many=True
         )
@@ -193,6 +193,37 @@ def _parameters(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
     if compiled.positional:
         return values  # the drivers take any sequence
     return dict(zip(compiled.names, values, strict=True))
+
+
+def _many_parameters(compiled: _Compiled, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Each row's parameters, a value equal to the previous row's in a column converted
+    once: a batch's rows share their timestamps (a submission's dozen evidence rows and
+    xAPI statements carry the same moments), and converting a timestamp is the dearest
+    of the conversions."""
+    last_values: list[Any] = [_NOTHING] * len(compiled.binds)
+    last_converted: list[Any] = [None] * len(compiled.binds)
+    many = []
+    for row in rows:
+        values = []
+        for index, (name, process) in enumerate(compiled.binds):
+            try:
+                value = row[name]
+            except KeyError:
+                raise exc.ArgumentError(f"no value for the parameter {name!r}") from None
+            if process is not None:
+                if value is last_values[index]:
+                    value = last_converted[index]
+                else:
+                    last_values[index] = value
+                    value = last_converted[index] = process(value)
+            values.append(value)
+        many.append(
+            values if compiled.positional else dict(zip(compiled.names, values, strict=True))
+        )
+    return many
+
+
+_NOTHING = object()
 
 
 def _converted(rows: list[Any], processors: tuple[Processor, ...]) -> list[tuple[Any, ...]]:

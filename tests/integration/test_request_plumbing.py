@@ -7,7 +7,8 @@ from __future__ import annotations
 import itertools
 import time
 
-from flask import Response
+import pytest
+from flask import Response, flash, session
 from itsdangerous.timed import TimestampSigner
 from sqlalchemy import update
 
@@ -119,3 +120,43 @@ def test_the_blueprints_the_limiter_skips_declare_no_limit(app):
     assert hasattr(app.view_functions["auth.login"], LIMITED_VIEW_MARK)
     for endpoint, view in skipped.items():
         assert not hasattr(view, LIMITED_VIEW_MARK), endpoint
+
+
+def _later(monkeypatch, seconds: int) -> None:
+    """Move the clocks of the signers and of the remembered cookies `seconds` ahead."""
+    now = time.time() + seconds
+    monkeypatch.setattr(time, "time", lambda: now)
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(now))
+
+
+def test_a_session_cookie_accepted_before_is_refused_once_expired(app, app_ctx, client, auth):
+    """A verified cookie is remembered (lms.security.SessionCookies), not beyond its life."""
+    make_user(email="camille@example.org")
+    auth.login("camille@example.org")
+    assert client.get("/account/").status_code == 200
+    assert client.get("/account/").status_code == 200  # the remembered cookie
+    lifetime = int(app.permanent_session_lifetime.total_seconds())
+    with pytest.MonkeyPatch.context() as patch:
+        _later(patch, lifetime - 60)
+        assert client.get("/account/").status_code == 200  # still within its life
+    with pytest.MonkeyPatch.context() as patch:
+        _later(patch, lifetime + 60)
+        assert client.get("/account/").status_code == 302  # signed out
+
+
+def test_a_remembered_session_never_carries_another_requests_changes(app):
+    """Two requests with the same cookie start from what it says, whatever the first one
+    did to its session (here: flash a message, which appends to a list in place)."""
+    interface = app.session_interface
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    signer = interface.get_signing_serializer(app)
+    cookie = signer.dumps({"_user_id": "1", "_flashes": [("info", "Enregistré.")]})
+    plain = signer.dumps({"_user_id": "1", "csrf_token": "abc"})
+    for _ in range(2):
+        with app.test_request_context("/", headers={"Cookie": f"{cookie_name}={cookie}"}):
+            flash("Encore.")
+            assert session["_flashes"][0] == ("info", "Enregistré.")
+            assert len(session["_flashes"]) == 2  # never 3: the first request's flash is gone
+        with app.test_request_context("/", headers={"Cookie": f"{cookie_name}={plain}"}):
+            assert session["csrf_token"] == "abc"
+            session["csrf_token"] = "changed"  # only this request's session changes
