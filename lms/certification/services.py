@@ -59,6 +59,7 @@ from lms.models import (
     User,
 )
 from lms.models.base import utcnow
+from lms.models.driver import DriverStatement
 
 PUBLIC_ID_BYTES = 18  # 144 random bits, 24 URL-safe characters
 MAX_VALIDITY_MONTHS = 240
@@ -797,8 +798,8 @@ def auto_issue_for(
     # organisations have none, and this runs after every profile change (each quiz
     # submission). What the session holds is written first, as autoflush would.
     session.flush()
-    ids = session.connection().execute(
-        _AUTOMATIC_PROGRAMME_IDS, {"organisation_id": user.organisation_id}
+    ids = _AUTOMATIC_PROGRAMME_IDS.rows(
+        session.connection(), {"organisation_id": user.organisation_id}
     )
     programme_ids = [programme_id for (programme_id,) in ids]
     if not programme_ids:
@@ -811,8 +812,9 @@ def auto_issue_for(
     return _auto_issue(session, programmes, User.id == user_id, now or utcnow())
 
 
-#: An organisation's active automatic programmes (built once).
-_AUTOMATIC_PROGRAMME_IDS = (
+#: An organisation's active automatic programmes (built once, run on the driver's cursor:
+#: lms.models.driver).
+_AUTOMATIC_PROGRAMME_IDS = DriverStatement(
     select(CertificationProgramme.id)
     .where(
         CertificationProgramme.organisation_id == bindparam("organisation_id"),

@@ -43,6 +43,7 @@ class _Compiled:
     names: tuple[str, ...]  # the parameters, in the order of positional paramstyles
     positional: bool
     binds: tuple[tuple[str, Processor], ...]  # each parameter's conversion
+    fixed: dict[str, Any]  # the values the statement itself holds (`status == "open"`)
     columns: tuple[Any, ...]  # the types of the returned columns
 
 
@@ -173,8 +174,11 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
         (name, _dialect_type(compiled.binds[name].type, dialect).bind_processor(dialect))
         for name in names
     )
+    fixed = {
+        name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required
+    }
     columns = tuple(column.type for column in getattr(statement, "exported_columns", ()))
-    return _Compiled(compiled.string, names, positional, binds, columns)
+    return _Compiled(compiled.string, names, positional, binds, fixed, columns)
 
 
 def _dialect_type(type_: Any, dialect: Dialect) -> Any:
@@ -183,6 +187,8 @@ def _dialect_type(type_: Any, dialect: Dialect) -> Any:
 
 
 def _parameters(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
+    if compiled.fixed:
+        params = {**compiled.fixed, **params}
     try:
         values = [
             params[name] if process is None else process(params[name])
@@ -204,6 +210,8 @@ def _many_parameters(compiled: _Compiled, rows: Sequence[Mapping[str, Any]]) -> 
     last_converted: list[Any] = [None] * len(compiled.binds)
     many = []
     for row in rows:
+        if compiled.fixed:
+            row = {**compiled.fixed, **row}
         values = []
         for index, (name, process) in enumerate(compiled.binds):
             try:
