@@ -69,9 +69,10 @@ class DriverStatement:
             cursor.close()
         if not fetched:
             return []
-        results = self._results.get(dialect.name)
+        key = f"{dialect.name}+{dialect.driver}"
+        results = self._results.get(key)
         if results is None:
-            results = self._results[dialect.name] = tuple(
+            results = self._results[key] = tuple(
                 _dialect_type(type_, dialect).result_processor(dialect, column[1])
                 for type_, column in zip(compiled.columns, description, strict=True)
             )
@@ -109,9 +110,10 @@ class DriverStatement:
         )
 
     def _for(self, dialect: Dialect) -> _Compiled:
-        found = self._compiled.get(dialect.name)
+        key = f"{dialect.name}+{dialect.driver}"
+        found = self._compiled.get(key)
         if found is None:
-            found = self._compiled[dialect.name] = _compile(self.statement, dialect)
+            found = self._compiled[key] = _compile(self.statement, dialect)
         return found
 
 
@@ -168,6 +170,15 @@ def numbered_rows(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+    # SQLAlchemy computes these at each execution, which the driver path does not do: such
+    # a statement is refused when first run rather than writing NULL or misnaming values.
+    defaulted = [*compiled.insert_prefetch, *compiled.update_prefetch]
+    if defaulted:
+        listed = ", ".join(sorted(column.name for column in defaulted))
+        raise exc.ArgumentError(f"give every column a value (defaults are not applied): {listed}")
+    if getattr(compiled, "escaped_bind_names", None):
+        listed = ", ".join(sorted(compiled.escaped_bind_names))
+        raise exc.ArgumentError(f"parameter names the database cannot take as they are: {listed}")
     positional = bool(compiled.positional)
     names = tuple(compiled.positiontup or ()) if positional else tuple(compiled.binds)
     binds = tuple(
@@ -187,44 +198,39 @@ def _dialect_type(type_: Any, dialect: Dialect) -> Any:
 
 
 def _parameters(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
-    if compiled.fixed:
-        params = {**compiled.fixed, **params}
-    try:
-        values = [
-            params[name] if process is None else process(params[name])
-            for name, process in compiled.binds
-        ]
-    except KeyError as missing:
-        raise exc.ArgumentError(f"no value for the parameter {missing}") from None
-    if compiled.positional:
-        return values  # the drivers take any sequence
-    return dict(zip(compiled.names, values, strict=True))
+    return _many_parameters(compiled, [params])[0]
 
 
 def _many_parameters(compiled: _Compiled, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
-    """Each row's parameters, a value equal to the previous row's in a column converted
-    once: a batch's rows share their timestamps (a submission's dozen evidence rows and
-    xAPI statements carry the same moments), and converting a timestamp is the dearest
-    of the conversions."""
+    """Each row's parameters, converted by their types. A value that is the previous row's
+    in a column is converted once: a batch's rows share their timestamps (a submission's
+    dozen evidence rows and xAPI statements carry the same moments), and converting a
+    timestamp is the dearest of the conversions. A missing value raises ArgumentError, a
+    value its type refuses StatementError (as SQLAlchemy does)."""
     last_values: list[Any] = [_NOTHING] * len(compiled.binds)
     last_converted: list[Any] = [None] * len(compiled.binds)
     many = []
-    for row in rows:
-        if compiled.fixed:
-            row = {**compiled.fixed, **row}
+    for given in rows:
+        row = {**compiled.fixed, **given} if compiled.fixed else given
         values = []
         for index, (name, process) in enumerate(compiled.binds):
-            try:
-                value = row[name]
-            except KeyError:
-                raise exc.ArgumentError(f"no value for the parameter {name!r}") from None
+            if name not in row:
+                raise exc.ArgumentError(f"no value for the parameter {name!r}")
+            value = row[name]
             if process is not None:
                 if value is last_values[index]:
                     value = last_converted[index]
                 else:
                     last_values[index] = value
-                    value = last_converted[index] = process(value)
+                    try:
+                        value = last_converted[index] = process(value)
+                    except Exception as error:
+                        kind = f"{type(error).__module__}.{type(error).__name__}"
+                        raise exc.StatementError(
+                            f"({kind}) {error}", compiled.sql, given, error
+                        ) from error
             values.append(value)
+        # The drivers take any sequence for positional parameters.
         many.append(
             values if compiled.positional else dict(zip(compiled.names, values, strict=True))
         )
