@@ -46,9 +46,9 @@ def attach_user(session: Session, values: Sequence[Any]) -> User:
     identity = session.identity_map.get((User, (values[_ID],), None))
     if isinstance(identity, User):
         return identity
-    user: User = inspect(User).class_manager.new_instance()
-    for key, value in zip(_KEYS, values, strict=True):
-        setattr(user, key, value)
+    user: User = _MANAGER.new_instance()
+    # Into the instance's dict, as the ORM's loading does: no change events, no history.
+    user.__dict__.update(zip(_KEYS, values, strict=True))
     # As loaded by a query: no pending change, an identity; the session adopts it as is.
     make_transient_to_detached(user)
     session.add(user)
@@ -56,3 +56,4 @@ def attach_user(session: Session, values: Sequence[Any]) -> User:
 
 
 _ID = _KEYS.index("id")
+_MANAGER = inspect(User).class_manager

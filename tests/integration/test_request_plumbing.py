@@ -160,3 +160,21 @@ def test_a_remembered_session_never_carries_another_requests_changes(app):
         with app.test_request_context("/", headers={"Cookie": f"{cookie_name}={plain}"}):
             assert session["csrf_token"] == "abc"
             session["csrf_token"] = "changed"  # only this request's session changes
+
+
+def test_the_kept_csrf_signer_signs_as_flask_wtf_does(monkeypatch):
+    """lms.page_cache.CsrfSigner gives itsdangerous' token byte for byte, at every moment."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    from lms.page_cache import CsrfSigner
+
+    signer = CsrfSigner("a-secret-key")
+    reference = URLSafeTimedSerializer("a-secret-key", salt="wtf-csrf-token")
+    tokens = set()
+    for moment, raw in [(1_800_000_000, "f" * 40), (1_800_000_001, "f" * 40), (7, "0" * 40)]:
+        monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self, at=moment: at)
+        token = signer.sign(raw)
+        assert token == reference.dumps(raw)
+        assert reference.loads(token) == raw
+        tokens.add(token)
+    assert len(tokens) == 3  # a new signature every second
