@@ -62,11 +62,21 @@ def new_statement_id(now_ms: int | None = None) -> str:
     quiz submission's statements rewrote a different page of it; ids that grow with time
     are appended at its end. The 74 other bits are random, so ids stay unguessable.
     """
+    return new_statement_ids(1, now_ms)[0]
+
+
+def new_statement_ids(count: int, now_ms: int | None = None) -> list[str]:
+    """`count` new statement ids (see `new_statement_id`), their random bits read from
+    the system in one call."""
     millis = int(time.time() * 1000) if now_ms is None else now_ms
-    value = (millis & (2**48 - 1)) << 80 | int.from_bytes(os.urandom(10), "big")
-    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
-    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 9562 variant
-    return str(uuid.UUID(int=value))
+    randomness = os.urandom(10 * count)
+    ids = []
+    for start in range(0, 10 * count, 10):
+        value = (millis & (2**48 - 1)) << 80 | int.from_bytes(randomness[start : start + 10], "big")
+        value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
+        value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 9562 variant
+        ids.append(str(uuid.UUID(int=value)))
+    return ids
 
 
 @lru_cache(maxsize=4096)  # a submission makes a dozen statements for the same learner
@@ -250,8 +260,7 @@ def answered_statements_json(
     context = dumps(_context(site, [quiz_activity(site, module_slug)]))
     before_result = f', "context": {context}, "timestamp": {dumps(timestamp(when))}, "result": '
     statements = []
-    for answer in answers:
-        statement_id = new_statement_id()
+    for answer, statement_id in zip(answers, new_statement_ids(len(answers)), strict=True):
         activity = _question_activity(site, module_slug, answer.question_key, answer.question_type)
         result = _answer_result(answer.response, answer.score, answer.correct)
         text = "".join(

@@ -42,7 +42,7 @@ class _Compiled:
     sql: str
     names: tuple[str, ...]  # the parameters, in the order of positional paramstyles
     positional: bool
-    binds: tuple[tuple[str, Processor], ...]  # each parameter's conversion
+    conversions: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, conversion)
     fixed: dict[str, Any]  # the values the statement itself holds (`status == "open"`)
     columns: tuple[Any, ...]  # the types of the returned columns
 
@@ -181,15 +181,17 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
         raise exc.ArgumentError(f"parameter names the database cannot take as they are: {listed}")
     positional = bool(compiled.positional)
     names = tuple(compiled.positiontup or ()) if positional else tuple(compiled.binds)
-    binds = tuple(
-        (name, _dialect_type(compiled.binds[name].type, dialect).bind_processor(dialect))
-        for name in names
+    processors = [
+        _dialect_type(compiled.binds[name].type, dialect).bind_processor(dialect) for name in names
+    ]
+    conversions = tuple(
+        (index, process) for index, process in enumerate(processors) if process is not None
     )
     fixed = {
         name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required
     }
     columns = tuple(column.type for column in getattr(statement, "exported_columns", ()))
-    return _Compiled(compiled.string, names, positional, binds, fixed, columns)
+    return _Compiled(compiled.string, names, positional, conversions, fixed, columns)
 
 
 def _dialect_type(type_: Any, dialect: Dialect) -> Any:
@@ -207,33 +209,29 @@ def _many_parameters(compiled: _Compiled, rows: Sequence[Mapping[str, Any]]) -> 
     dozen evidence rows and xAPI statements carry the same moments), and converting a
     timestamp is the dearest of the conversions. A missing value raises ArgumentError, a
     value its type refuses StatementError (as SQLAlchemy does)."""
-    last_values: list[Any] = [_NOTHING] * len(compiled.binds)
-    last_converted: list[Any] = [None] * len(compiled.binds)
+    names, conversions = compiled.names, compiled.conversions
+    last_values: list[Any] = [_NOTHING] * len(names)
+    last_converted: list[Any] = [None] * len(names)
     many = []
     for given in rows:
         row = {**compiled.fixed, **given} if compiled.fixed else given
-        values = []
-        for index, (name, process) in enumerate(compiled.binds):
-            if name not in row:
-                raise exc.ArgumentError(f"no value for the parameter {name!r}")
-            value = row[name]
-            if process is not None:
-                if value is last_values[index]:
-                    value = last_converted[index]
-                else:
-                    last_values[index] = value
-                    try:
-                        value = last_converted[index] = process(value)
-                    except Exception as error:
-                        kind = f"{type(error).__module__}.{type(error).__name__}"
-                        raise exc.StatementError(
-                            f"({kind}) {error}", compiled.sql, given, error
-                        ) from error
-            values.append(value)
+        try:
+            values = [row[name] for name in names]
+        except KeyError as missing:
+            raise exc.ArgumentError(f"no value for the parameter {missing}") from None
+        for index, process in conversions:
+            value = values[index]
+            if value is last_values[index]:
+                values[index] = last_converted[index]
+                continue
+            last_values[index] = value
+            try:
+                values[index] = last_converted[index] = process(value)
+            except Exception as error:
+                kind = f"{type(error).__module__}.{type(error).__name__}"
+                raise exc.StatementError(f"({kind}) {error}", compiled.sql, given, error) from error
         # The drivers take any sequence for positional parameters.
-        many.append(
-            values if compiled.positional else dict(zip(compiled.names, values, strict=True))
-        )
+        many.append(values if compiled.positional else dict(zip(names, values, strict=True)))
     return many
 
 

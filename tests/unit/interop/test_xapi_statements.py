@@ -124,6 +124,10 @@ def test_statement_ids_are_uuid7_growing_with_time_and_unguessable():
     assert len(set(earlier)) == 50  # the same millisecond: the random bits differ
     assert max(earlier) < later  # ids sort by time, as text too
     assert uuid.UUID(later).int >> 80 == 1_700_000_000_001
+    batch = xapi.new_statement_ids(12, now_ms=1_700_000_000_002)
+    assert len(set(batch)) == 12 and set(batch).isdisjoint(earlier)
+    assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in batch)
+    assert {uuid.UUID(i).int >> 80 for i in batch} == {1_700_000_000_002}
 
 
 @dataclass(frozen=True)
