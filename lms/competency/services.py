@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
+from lms import jsontext
 from lms.competency.proficiency import (
     DEFAULT_PARAMS,
     CompetencyLevel,
@@ -74,7 +75,7 @@ from lms.models import (
     Theme,
     User,
 )
-from lms.models.base import utcnow
+from lms.models.base import SerialisedJSON, utcnow
 from lms.models.driver import (
     DriverStatement,
     DriverStatementsBySize,
@@ -335,7 +336,13 @@ PROFILE_COLUMNS = (
 _UPDATE_STATE = DriverStatement(
     update(_STATE_TABLE)
     .where(_STATE_TABLE.c.id == bindparam("state_id"))
-    .values({name: bindparam(name) for name in (*PROFILE_COLUMNS, "aggregate", "updated_at")})
+    .values(
+        {
+            **{name: bindparam(name) for name in (*PROFILE_COLUMNS, "updated_at")},
+            # Serialised by the caller (lms.jsontext: a dozen per quiz submission).
+            "aggregate": bindparam("aggregate", type_=SerialisedJSON()),
+        }
+    )
 )
 
 
@@ -359,7 +366,7 @@ def _write_states(
             "self_level": result.self_level,
             # A self-assessment is not evidence of competency (see _apply).
             "last_evidence_at": aggregate.last_evidence_at,
-            "aggregate": aggregate.to_json(params),
+            "aggregate": jsontext.dumps(aggregate.to_json(params)),
             "updated_at": now,
         }
         for state, result, aggregate in states

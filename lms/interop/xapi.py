@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 import time
 import uuid
@@ -21,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
+
+from lms import jsontext
 
 XAPI_VERSION = "1.0.3"
 LANGUAGE = "fr-FR"
@@ -253,7 +254,7 @@ def answered_statements_json(
     `question_answered` builds (a test checks it), serialised with the parts they all share
     (actor, verb, context, timestamp) encoded once. A submission serialises a dozen of them
     while the learner waits; most of each one's text is those shared parts."""
-    dumps = json.dumps
+    dumps = jsontext.dumps
     before_object = (
         f', "actor": {dumps(site.actor(user_id))}, "verb": {dumps(_verb("answered"))}, "object": '
     )

@@ -17,7 +17,6 @@ exists exactly when its event does. Services need not know about xAPI at all.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
@@ -26,6 +25,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import Table, bindparam, event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
+from lms import jsontext
 from lms.certification import urls as certificate_urls
 from lms.extensions import db
 from lms.interop import xapi
@@ -100,7 +100,7 @@ def answer_statements(attempt: quiz_services.GradedAttempt) -> Callable[[Session
         when,
     )
     statements = [
-        (finished["id"], "passed" if attempt.passed else "failed", json.dumps(finished)),
+        (finished["id"], "passed" if attempt.passed else "failed", jsontext.dumps(finished)),
         *(
             (statement_id, "answered", text)
             for statement_id, text in xapi.answered_statements_json(

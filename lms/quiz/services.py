@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from lms import jsontext
 from lms.competency.services import NewEvidence, competency_ids, record_evidence
 from lms.content.cache import LiveQuestion, LiveQuiz, live_quiz
 from lms.content.urls import section_url
@@ -1074,10 +1075,10 @@ def _record(
             "question_key": question.key,
             "position": position,
             # Serialised here, before the write transaction, not while it holds the lock.
-            "response": json.dumps(response),
+            "response": jsontext.dumps(response),
             "score": result.score,
             "correct": result.correct,
-            "feedback": json.dumps(
+            "feedback": jsontext.dumps(
                 [
                     {"key": part.key, "correct": part.correct, "message": part.message}
                     for part in result.parts
