@@ -32,6 +32,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
@@ -291,18 +293,50 @@ def _locked_states(
     each other in a circle. Read as plain rows, not objects: the row as it is once locked,
     whatever the session holds, and cheaper."""
     competency_ids = sorted(set(competency_ids))
-    states = {
+    states = _read_locked_states(session, user_id, competency_ids)
+    missing = [competency_id for competency_id in competency_ids if competency_id not in states]
+    if missing:
+        # A learner's first evidence of these competencies: their rows in one INSERT (one
+        # that a concurrent request made meanwhile is left alone), then read and locked.
+        _insert_empty_states(session, user_id, missing)
+        states.update(_read_locked_states(session, user_id, missing))
+    return states
+
+
+def _read_locked_states(
+    session: Session, user_id: int, competency_ids: list[int]
+) -> dict[int, _LockedState]:
+    return {
         competency_id: _LockedState(state_id, aggregate)
         for state_id, competency_id, aggregate in _LOCK_STATES.of_size(len(competency_ids)).rows(
             session.connection(),
             {"s_user_id": user_id, **numbered_values("s_competency_id", competency_ids)},
         )
     }
-    for competency_id in competency_ids:
-        if competency_id not in states:
-            state = _new_state(session, user_id, competency_id)
-            states[competency_id] = _LockedState(state.id, state.aggregate)
-    return states
+
+
+def _insert_empty_states(session: Session, user_id: int, competency_ids: list[int]) -> None:
+    """Create the learner's rows for these competencies, as `CompetencyState()` starts
+    them; a row that exists already (a concurrent request) is left as it is."""
+    now = utcnow()
+    rows = [
+        {
+            "user_id": user_id,
+            "competency_id": competency_id,
+            "level": 0,
+            "measured_level": 0,
+            "evidence_count": 0,
+            "updated_at": now,
+        }
+        for competency_id in competency_ids
+    ]
+    insert_for = (
+        postgresql_insert if session.connection().dialect.name == "postgresql" else sqlite_insert
+    )
+    statement = insert_for(_STATE_TABLE).values(rows)
+    session.connection().execute(
+        statement.on_conflict_do_nothing(index_elements=["user_id", "competency_id"])
+    )
 
 
 #: A learner's state rows for some competencies, locked in competency order (built once
