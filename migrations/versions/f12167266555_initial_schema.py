@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: b92f6d19254f
+Revision ID: f12167266555
 Revises: 
-Create Date: 2026-12-07 02:09:54.035883
+Create Date: 2026-12-07 05:39:52.789310
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b92f6d19254f'
+revision = 'f12167266555'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -192,7 +192,7 @@ def upgrade():
     sa.UniqueConstraint('user_id', 'module_id', 'idempotency_key', name=op.f('uq_attempt_user_id_module_id_idempotency_key'))
     )
     with op.batch_alter_table('attempt', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_attempt_module_id'), ['module_id'], unique=False)
+        batch_op.create_index('ix_attempt_history', ['user_id', 'module_id', 'submitted_at', 'idempotency_key'], unique=False)
 
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -792,7 +792,7 @@ def downgrade():
 
     op.drop_table('audit_event')
     with op.batch_alter_table('attempt', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_attempt_module_id'))
+        batch_op.drop_index('ix_attempt_history')
 
     op.drop_table('attempt')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
