@@ -31,8 +31,9 @@ from typing import Any
 from sqlalchemy import BindParameter, Connection, Dialect, Insert, Table, bindparam, exc, insert
 from sqlalchemy.sql.base import Executable
 
-#: A type's conversion of one value, as SQLAlchemy's types give them (None: no conversion).
-Processor = Callable[[Any], Any] | None
+#: The conversions of a statement's typed values: (position, conversion), as SQLAlchemy's
+#: types give them (a type that needs none has no entry).
+Conversions = tuple[tuple[int, Callable[[Any], Any]], ...]
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class _Compiled:
     sql: str
     names: tuple[str, ...]  # the parameters, in the order of positional paramstyles
     positional: bool
-    conversions: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, conversion)
+    conversions: Conversions  # (position, conversion)
     fixed: dict[str, Any]  # the values the statement itself holds (`status == "open"`)
     columns: tuple[Any, ...]  # the types of the returned columns
 
@@ -55,7 +56,7 @@ class DriverStatement:
         self._compiled: dict[str, _Compiled] = {}
         # Each returned column's conversion, per dialect: some depend on the type the
         # driver reports (psycopg's numbers), so they are looked up at the first run.
-        self._results: dict[str, tuple[Processor, ...]] = {}
+        self._results: dict[str, Conversions] = {}
 
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run the statement once; the rows it returns (SELECT or RETURNING), converted."""
@@ -72,9 +73,12 @@ class DriverStatement:
         key = f"{dialect.name}+{dialect.driver}"
         results = self._results.get(key)
         if results is None:
-            results = self._results[key] = tuple(
+            processors = [
                 _dialect_type(type_, dialect).result_processor(dialect, column[1])
                 for type_, column in zip(compiled.columns, description, strict=True)
+            ]
+            results = self._results[key] = tuple(
+                (index, process) for index, process in enumerate(processors) if process is not None
             )
         return _converted(fetched, results)
 
@@ -238,16 +242,17 @@ def _many_parameters(compiled: _Compiled, rows: Sequence[Mapping[str, Any]]) -> 
 _NOTHING = object()
 
 
-def _converted(rows: list[Any], processors: tuple[Processor, ...]) -> list[tuple[Any, ...]]:
-    if not any(processors):
+def _converted(rows: list[Any], conversions: Conversions) -> list[tuple[Any, ...]]:
+    """The rows as tuples, each typed column converted (position, conversion)."""
+    if not conversions:
         return [tuple(row) for row in rows]
-    return [
-        tuple(
-            value if process is None else process(value)
-            for process, value in zip(processors, row, strict=True)
-        )
-        for row in rows
-    ]
+    converted = []
+    for row in rows:
+        values = list(row)
+        for index, process in conversions:
+            values[index] = process(values[index])
+        converted.append(tuple(values))
+    return converted
 
 
 def _call(
