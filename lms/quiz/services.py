@@ -893,20 +893,8 @@ _ATTEMPT_COUNTS = DriverStatement(
         _ATTEMPT.c.module_id == bindparam("c_module_id"),
     )
 )
-_ATTEMPT_COLUMNS = (
-    "user_id",
-    "module_id",
-    "idempotency_key",
-    "number",
-    "status",
-    "seed",
-    "draft",
-    "started_at",
-    "submitted_at",
-    "score",
-    "passed",
-    "pass_mark",
-)
+# Every column but the id (the driver path applies no column default: lms.models.driver).
+_ATTEMPT_COLUMNS = tuple(column.name for column in _ATTEMPT.columns if column.name != "id")
 _INSERT_ATTEMPT = DriverStatement(
     insert(_ATTEMPT)
     .values({name: bindparam(name) for name in _ATTEMPT_COLUMNS})

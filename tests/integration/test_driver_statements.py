@@ -29,20 +29,8 @@ ATTEMPT = cast(Table, Attempt.__table__)
 XAPI = cast(Table, XapiStatement.__table__)
 PARIS_SUMMER = timezone(timedelta(hours=2))
 
-ATTEMPT_COLUMNS = (
-    "user_id",
-    "module_id",
-    "idempotency_key",
-    "number",
-    "status",
-    "seed",
-    "draft",
-    "started_at",
-    "submitted_at",
-    "score",
-    "passed",
-    "pass_mark",
-)
+# Every column but the id: the driver path applies no column default.
+ATTEMPT_COLUMNS = tuple(column.name for column in ATTEMPT.columns if column.name != "id")
 INSERT_ATTEMPT = DriverStatement(
     insert(ATTEMPT)
     .values({name: bindparam(name) for name in ATTEMPT_COLUMNS})
