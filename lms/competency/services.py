@@ -27,13 +27,10 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
-    insert,
     or_,
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
@@ -77,10 +74,11 @@ from lms.models import (
     Theme,
     User,
 )
-from lms.models.base import SerialisedJSON, utcnow
+from lms.models.base import SerialisedJSON, insert_missing, utcnow
 from lms.models.driver import (
     DriverStatement,
     DriverStatementsBySize,
+    insert_every_column,
     numbered_binds,
     numbered_values,
 )
@@ -189,27 +187,7 @@ def record_evidence(
 #: The evidence rows of an append, with one batched INSERT on the table itself (a Core
 #: statement built once, run on the driver's cursor: lms.models.driver; the ORM's bulk
 #: insert of the same rows costs several times more).
-_EVIDENCE_COLUMNS = (
-    "user_id",
-    "competency_id",
-    "source",
-    "score",
-    "weight",
-    "level",
-    "key",
-    "occurred_at",
-    "recorded_at",
-    "module_id",
-    "answer_id",
-    "review_id",
-    "recorded_by_id",
-    "note",
-)
-_INSERT_EVIDENCE = DriverStatement(
-    insert(cast(Table, Evidence.__table__)).values(
-        {name: bindparam(name) for name in _EVIDENCE_COLUMNS}
-    )
-)
+_INSERT_EVIDENCE = DriverStatement(insert_every_column(cast(Table, Evidence.__table__)))
 
 
 @dataclass(frozen=True)
@@ -317,26 +295,12 @@ def _read_locked_states(
 
 def _insert_empty_states(session: Session, user_id: int, competency_ids: list[int]) -> None:
     """Create the learner's rows for these competencies, as `CompetencyState()` starts
-    them; a row that exists already (a concurrent request) is left as it is."""
-    now = utcnow()
+    them (the columns' defaults); a row that exists already (a concurrent request) is left
+    as it is."""
     rows = [
-        {
-            "user_id": user_id,
-            "competency_id": competency_id,
-            "level": 0,
-            "measured_level": 0,
-            "evidence_count": 0,
-            "updated_at": now,
-        }
-        for competency_id in competency_ids
+        {"user_id": user_id, "competency_id": competency_id} for competency_id in competency_ids
     ]
-    insert_for = (
-        postgresql_insert if session.connection().dialect.name == "postgresql" else sqlite_insert
-    )
-    statement = insert_for(_STATE_TABLE).values(rows)
-    session.connection().execute(
-        statement.on_conflict_do_nothing(index_elements=["user_id", "competency_id"])
-    )
+    insert_missing(session.connection(), _STATE_TABLE, rows, ["user_id", "competency_id"])
 
 
 #: A learner's state rows for some competencies, locked in competency order (built once

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import Table, bindparam, event, insert, inspect
+from sqlalchemy import Table, event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from lms import jsontext
@@ -44,7 +44,7 @@ from lms.models import (
     XapiStatement,
 )
 from lms.models.base import SerialisedJSON, utcnow
-from lms.models.driver import DriverStatement
+from lms.models.driver import DriverStatement, insert_every_column
 from lms.quiz import services as quiz_services
 
 
@@ -59,24 +59,8 @@ def register() -> None:
 #: The outbox table, for the quiz hook's batched INSERT (a Core statement built once, run
 #: on the driver's cursor: lms.models.driver).
 _XAPI_TABLE = cast(Table, XapiStatement.__table__)
-_OUTBOX_COLUMNS = (
-    "id",
-    "user_id",
-    "verb",
-    "occurred_at",
-    "created_at",
-    "sent_at",
-    "attempts",
-    "next_attempt_at",
-    "last_error",
-)
 _INSERT_STATEMENTS = DriverStatement(
-    insert(_XAPI_TABLE).values(
-        {
-            **{name: bindparam(name) for name in _OUTBOX_COLUMNS},
-            "statement": bindparam("statement_json", type_=SerialisedJSON()),
-        }
-    )
+    insert_every_column(_XAPI_TABLE, {"statement": SerialisedJSON()})  # serialised already
 )
 
 
@@ -113,7 +97,7 @@ def answer_statements(attempt: quiz_services.GradedAttempt) -> Callable[[Session
             "id": statement_id,
             "user_id": user_id,
             "verb": verb,
-            "statement_json": text,  # serialised before the write transaction
+            "statement": text,  # serialised before the write transaction
             "occurred_at": when,
             "created_at": created_at,
             "sent_at": None,

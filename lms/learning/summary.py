@@ -33,14 +33,12 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, event, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from lms.cohorts.rules import percent
 from lms.learning.progress import SUMMARIES_TO_REFRESH
 from lms.models import LearnerSummary, ModuleProgress
-from lms.models.base import utcnow
+from lms.models.base import insert_missing, utcnow
 from lms.models.driver import DriverStatement
 
 #: Learners refreshed per batch by the rebuild (bounded IN lists and memory).
@@ -256,12 +254,7 @@ def _insert_empty(session: Session, ids: list[int]) -> None:
     now = utcnow()
     empty = summary_values([])
     rows = [{"user_id": user_id, "updated_at": now, **empty} for user_id in ids]
-    statement: Any
-    if session.get_bind().dialect.name == "postgresql":
-        statement = postgresql_insert(LearnerSummary).values(rows)
-    else:
-        statement = sqlite_insert(LearnerSummary).values(rows)
-    session.execute(statement.on_conflict_do_nothing(index_elements=["user_id"]))
+    insert_missing(session.connection(), _SUMMARY, rows, ["user_id"])
 
 
 @event.listens_for(Session, "before_commit")

@@ -6,7 +6,9 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect, Engine, MetaData, event
+from sqlalchemy import JSON, Connection, DateTime, Dialect, Engine, MetaData, Table, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -66,6 +68,16 @@ class SerialisedJSON(TypeDecorator[str]):
 
     def bind_processor(self, dialect: Dialect) -> None:
         return None
+
+
+def insert_missing(
+    connection: Connection, table: Table, rows: list[dict[str, Any]], key: list[str]
+) -> None:
+    """Insert these rows, in one statement, except those whose `key` columns match a row
+    that exists (one a concurrent transaction made, say): ON CONFLICT DO NOTHING, written
+    for PostgreSQL or SQLite. Column defaults apply to what the rows leave out."""
+    insert_for = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    connection.execute(insert_for(table).values(rows).on_conflict_do_nothing(index_elements=key))
 
 
 def render_migration_item(type_: str, obj: object, autogen_context: object) -> str | bool:

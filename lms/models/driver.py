@@ -147,18 +147,35 @@ def numbered_values(name: str, values: Sequence[Any]) -> dict[str, Any]:
     return {f"{name}_{index}": value for index, value in enumerate(values)}
 
 
-def multi_row_insert(
-    table: Table, columns: Sequence[str], size: int, types: Mapping[str, Any] | None = None
-) -> Insert:
+def every_column(table: Table) -> tuple[str, ...]:
+    """The columns an INSERT on the driver's cursor gives a value: all but the integer id
+    the database numbers (no column default is applied there, so none is left out)."""
+    numbered = table.autoincrement_column
+    return tuple(column.name for column in table.columns if column is not numbered)
+
+
+def insert_every_column(table: Table, types: Mapping[str, Any] | None = None) -> Insert:
+    """An INSERT of one row: each column of `every_column` takes the parameter of its name,
+    with its column's type or the one given in `types`."""
+    types = types or {}
+    return insert(table).values(
+        {
+            name: bindparam(name, type_=types.get(name, table.c[name].type))
+            for name in every_column(table)
+        }
+    )
+
+
+def multi_row_insert(table: Table, size: int, types: Mapping[str, Any] | None = None) -> Insert:
     """An INSERT of `size` rows in one VALUES list (one statement, so RETURNING gives every
-    row's values): in row i, `column` takes the parameter `column_i` (`numbered_rows` fills
-    them). Each parameter has its column's type, or the one given in `types`."""
+    row's values): in row i, each column of `every_column` takes the parameter `column_i`
+    (`numbered_rows` fills them), with its column's type or the one given in `types`."""
     types = types or {}
     return insert(table).values(
         [
             {
                 name: bindparam(f"{name}_{index}", type_=types.get(name, table.c[name].type))
-                for name in columns
+                for name in every_column(table)
             }
             for index in range(size)
         ]

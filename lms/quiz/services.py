@@ -50,6 +50,7 @@ from lms.models.base import SerialisedJSON, utcnow
 from lms.models.driver import (
     DriverStatement,
     DriverStatementsBySize,
+    insert_every_column,
     multi_row_insert,
     numbered_binds,
     numbered_rows,
@@ -893,13 +894,7 @@ _ATTEMPT_COUNTS = DriverStatement(
         _ATTEMPT.c.module_id == bindparam("c_module_id"),
     )
 )
-# Every column but the id (the driver path applies no column default: lms.models.driver).
-_ATTEMPT_COLUMNS = tuple(column.name for column in _ATTEMPT.columns if column.name != "id")
-_INSERT_ATTEMPT = DriverStatement(
-    insert(_ATTEMPT)
-    .values({name: bindparam(name) for name in _ATTEMPT_COLUMNS})
-    .returning(_ATTEMPT.c.id)
-)
+_INSERT_ATTEMPT = DriverStatement(insert_every_column(_ATTEMPT).returning(_ATTEMPT.c.id))
 _SUBMIT_ATTEMPT = (
     update(_ATTEMPT)
     .where(_ATTEMPT.c.id == bindparam("attempt_id"))
@@ -911,23 +906,11 @@ _SUBMIT_ATTEMPT = (
         draft=bindparam("new_draft"),
     )
 )
-_ANSWER_COLUMNS = (
-    "attempt_id",
-    "question_id",
-    "question_key",
-    "position",
-    "snapshot_id",
-    "response",
-    "score",
-    "correct",
-    "feedback",
-)
 # One INSERT for every answer (compiled once per number of questions, run on the driver's
 # cursor: lms.models.driver). RETURNING the position too: rows may come back in any order.
 _INSERT_ANSWERS = DriverStatementsBySize(
     lambda size: multi_row_insert(
         _ANSWER,
-        _ANSWER_COLUMNS,
         size,
         {"response": SerialisedJSON(), "feedback": SerialisedJSON()},  # serialised already
     ).returning(_ANSWER.c.position, _ANSWER.c.id)

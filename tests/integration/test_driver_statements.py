@@ -20,6 +20,7 @@ from lms.models import Attempt, AttemptStatus, Module, Role, User, XapiStatement
 from lms.models.driver import (
     DriverStatement,
     DriverStatementsBySize,
+    insert_every_column,
     numbered_binds,
     numbered_values,
 )
@@ -29,13 +30,7 @@ ATTEMPT = cast(Table, Attempt.__table__)
 XAPI = cast(Table, XapiStatement.__table__)
 PARIS_SUMMER = timezone(timedelta(hours=2))
 
-# Every column but the id: the driver path applies no column default.
-ATTEMPT_COLUMNS = tuple(column.name for column in ATTEMPT.columns if column.name != "id")
-INSERT_ATTEMPT = DriverStatement(
-    insert(ATTEMPT)
-    .values({name: bindparam(name) for name in ATTEMPT_COLUMNS})
-    .returning(ATTEMPT.c.id)
-)
+INSERT_ATTEMPT = DriverStatement(insert_every_column(ATTEMPT).returning(ATTEMPT.c.id))
 # Every column the INSERT writes has a parameter: column defaults are not applied (see
 # test_a_statement_leaving_out_a_defaulted_column_is_refused).
 XAPI_COLUMNS = ("id", "user_id", "verb", "statement", "occurred_at", "created_at", "attempts")
